@@ -1,0 +1,278 @@
+//! `ferry`: the tool for the people who write a shop's rules. It runs the same router code
+//! as the Worker (`ferry-shared`), so what it says is what shoppers will get.
+//!
+//! - `ferry check SITE.toml`: load errors with line and column, and a coverage matrix.
+//! - `ferry try SITE.toml "text" [--locale de-DE]`: one decision and why.
+//! - `ferry route SITE.toml`: JSON lines in (`{"text","locale"?}`), one decision per line out.
+
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+
+use ferry_shared::wire::{ChatRequest, WIRE_VERSION};
+use ferry_shared::{CompiledSite, Outcome, Topic, route};
+
+const USAGE: &str = "\
+usage:
+  ferry check SITE.toml                          check a site file; print its coverage
+  ferry try SITE.toml \"message\" [--locale TAG]   route one message and explain the decision
+  ferry route SITE.toml < in.jsonl > out.jsonl   route JSON lines {\"text\", \"locale\"?}
+";
+
+/// The instant decisions are computed at, for reproducible output (reply-by times).
+const FIXED_NOW: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("ferry: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<ExitCode, String> {
+    let (command, path) = match (args.first(), args.get(1)) {
+        (Some(c), Some(p)) => (c.as_str(), p.as_str()),
+        (Some(c), None) if c == "--help" || c == "-h" || c == "help" => {
+            print!("{USAGE}");
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => return Err(format!("missing arguments\n{USAGE}")),
+    };
+    let source = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let site = match CompiledSite::from_toml(&source) {
+        Ok(site) => site,
+        Err(e) => {
+            let rule = e
+                .rule
+                .as_ref()
+                .map(|r| format!("rule `{r}`: "))
+                .unwrap_or_default();
+            eprintln!("{path}:{}:{}: error: {rule}{}", e.line, e.column, e.message);
+            if command != "check" {
+                eprintln!("fix the site file first (ferry check {path})");
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    match command {
+        "check" => {
+            check(&site, path);
+            Ok(ExitCode::SUCCESS)
+        }
+        "try" => {
+            let text = args
+                .get(2)
+                .ok_or_else(|| format!("`try` needs a message\n{USAGE}"))?;
+            let locale = option(args, "--locale");
+            explain(&site, text, locale.as_deref());
+            Ok(ExitCode::SUCCESS)
+        }
+        "route" => route_lines(&site),
+        other => Err(format!("unknown command `{other}`\n{USAGE}")),
+    }
+}
+
+fn option(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+}
+
+fn request(site: &CompiledSite, text: &str, locale: Option<&str>) -> ChatRequest {
+    ChatRequest {
+        v: WIRE_VERSION,
+        site: site.id.clone(),
+        conversation_id: "cli".into(),
+        client_message_id: "cli".into(),
+        text: text.into(),
+        page_url: None,
+        locale: locale.map(str::to_string),
+        time_zone: None,
+        contact: None,
+    }
+}
+
+fn check(site: &CompiledSite, path: &str) {
+    let coverage = site.coverage();
+    println!(
+        "{path}: ok — site `{}` ({}), {} rules, languages {}",
+        site.id,
+        site.name,
+        site.rule_ids().count(),
+        join(&site.languages)
+    );
+    println!();
+    print!("{:<20}", "topic");
+    for lang in &site.languages {
+        print!("{:>4}", lang.as_str());
+    }
+    println!();
+    for topic in Topic::ALL {
+        let Some(row) = coverage.iter().find(|c| c.topic == topic) else {
+            continue;
+        };
+        print!("{:<20}", topic.as_str());
+        for lang in &site.languages {
+            let cell = match (row.patterns.contains(lang), row.answers.contains(lang)) {
+                (true, true) => "✓",
+                (true, false) => "p",
+                (false, true) => "a",
+                (false, false) => "·",
+            };
+            print!("{cell:>4}");
+        }
+        println!();
+    }
+    println!(
+        "\n✓ patterns and answer · p patterns only (answers fall back) · a answer only (never matched in that language) · · neither"
+    );
+    let uncovered: Vec<_> = Topic::ALL
+        .iter()
+        .filter(|t| !coverage.iter().any(|c| c.topic == **t))
+        .map(|t| t.as_str())
+        .collect();
+    if !uncovered.is_empty() {
+        println!(
+            "topics with no rule (always handed to a person): {}",
+            uncovered.join(", ")
+        );
+    }
+}
+
+fn join(langs: &[ferry_shared::lang::LangCode]) -> String {
+    langs
+        .iter()
+        .map(|l| l.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn explain(site: &CompiledSite, text: &str, locale: Option<&str>) {
+    let d = route(site, &request(site, text, locale), FIXED_NOW);
+    println!(
+        "language  {} (confidence {:.2}, from {:?})",
+        d.language.code, d.language.confidence, d.language.source
+    );
+    println!(
+        "urgency   {}{}",
+        d.urgency.level.as_str(),
+        if d.urgency.reasons.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", d.urgency.reasons.join(", "))
+        }
+    );
+    println!(
+        "matched   {}",
+        if d.trace.matched.is_empty() {
+            "-".into()
+        } else {
+            d.trace.matched.join(", ")
+        }
+    );
+    if !d.trace.vetoed.is_empty() {
+        println!(
+            "vetoed    {} (an `unless` pattern matched)",
+            d.trace.vetoed.join(", ")
+        );
+    }
+    match &d.outcome {
+        Outcome::Answer {
+            rule,
+            topic,
+            text,
+            language,
+            fallback,
+            ..
+        } => {
+            println!(
+                "decision  answer by rule `{rule}` (topic {topic}) in {language}{}",
+                if *fallback {
+                    " (fallback: no text in the detected language)"
+                } else {
+                    ""
+                }
+            );
+            println!("\n{text}");
+        }
+        Outcome::Handoff {
+            topic,
+            text,
+            language,
+            fallback,
+            ..
+        } => {
+            println!(
+                "decision  handoff to a person (topic {topic}) in {language}{}",
+                if *fallback { " (fallback)" } else { "" }
+            );
+            println!("\n{text}");
+        }
+    }
+}
+
+fn route_lines(site: &CompiledSite) -> Result<ExitCode, String> {
+    #[derive(serde::Deserialize)]
+    struct Line {
+        text: String,
+        #[serde(default)]
+        locale: Option<String>,
+    }
+    let stdin = std::io::stdin();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut failed = false;
+    for (n, line) in stdin.lock().lines().enumerate() {
+        let line = line.map_err(|e| format!("reading stdin: {e}"))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value = match serde_json::from_str::<Line>(&line) {
+            Ok(input) => {
+                let d = route(
+                    site,
+                    &request(site, &input.text, input.locale.as_deref()),
+                    FIXED_NOW,
+                );
+                let (kind, rule, language, text) = match &d.outcome {
+                    Outcome::Answer {
+                        rule,
+                        language,
+                        text,
+                        ..
+                    } => (
+                        "answer",
+                        Some(rule.as_str()),
+                        language.as_str(),
+                        text.as_str(),
+                    ),
+                    Outcome::Handoff { language, text, .. } => {
+                        ("handoff", None, language.as_str(), text.as_str())
+                    }
+                };
+                serde_json::json!({
+                    "kind": kind, "topic": d.topic(), "rule": rule, "language": language,
+                    "urgency": d.urgency.level, "text": text,
+                })
+            }
+            Err(e) => {
+                failed = true;
+                eprintln!(
+                    "ferry route: line {}: {e}; expected {{\"text\": \"...\", \"locale\": \"..\"?}}",
+                    n + 1
+                );
+                serde_json::json!({ "error": format!("line {}: {e}", n + 1) })
+            }
+        };
+        writeln!(out, "{value}").map_err(|e| format!("writing stdout: {e}"))?;
+    }
+    out.flush().map_err(|e| format!("writing stdout: {e}"))?;
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}

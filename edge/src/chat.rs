@@ -1,0 +1,126 @@
+//! `POST /v1/chat`: parse, validate, deduplicate, route, record, hand off.
+//!
+//! Order matters for "nothing lost": a handoff row is written and the queue send awaited
+//! before the shopper's message and its reply are recorded. A retry with the same
+//! `client_message_id` therefore either finds the finished reply (and returns it unchanged)
+//! or redoes the unfinished steps, reusing the handoff row it already wrote.
+
+use ferry_shared::route;
+use ferry_shared::wire::{ChatRequest, ChatResponse, HandoffPayload, Reply, WIRE_VERSION};
+use worker::{Date, Env};
+
+use crate::api::site_or_error;
+use crate::delivery::Job;
+use crate::error::ApiError;
+use crate::store;
+
+pub async fn handle(body: &[u8], env: &Env) -> Result<ChatResponse, ApiError> {
+    let req = parse(body)?;
+    req.validate()?;
+    let site = site_or_error(&req.site)?;
+
+    if let Some(reply) = store::finished_reply(env, &req).await? {
+        return Ok(response(&req, reply));
+    }
+
+    let now = Date::now().as_millis() as i64;
+    let decision = route(site, &req, now);
+    let reply = if decision.is_handoff() {
+        let fresh = HandoffPayload {
+            v: WIRE_VERSION,
+            id: format!("hnd_{}", random_id()),
+            ticket: ticket_id(),
+            site: site.id.clone(),
+            conversation_id: req.conversation_id.clone(),
+            created_at: now,
+            language: decision.language.clone(),
+            urgency: decision.urgency.clone(),
+            topic: decision.topic(),
+            question: req.text.clone(),
+            page_url: req.page_url.clone(),
+            locale: req.locale.clone(),
+            time_zone: req.time_zone.clone(),
+            contact: req.contact.clone(),
+            reply_by: match decision.outcome {
+                ferry_shared::Outcome::Handoff { reply_by, .. } => reply_by,
+                ferry_shared::Outcome::Answer { .. } => now,
+            },
+        };
+        // A retry finds the row its first attempt wrote and reuses that ticket.
+        let payload = store::put_handoff(env, &req, &fresh, now).await?;
+        let queue = env.queue("HANDOFFS").map_err(|e| ApiError::Unavailable {
+            what: "the handoff queue",
+            detail: e.to_string(),
+        })?;
+        queue
+            .send(Job {
+                handoff_id: payload.id.clone(),
+                payload: payload.clone(),
+                attempt: 0,
+            })
+            .await
+            .map_err(|e| ApiError::Unavailable {
+                what: "the handoff queue",
+                detail: e.to_string(),
+            })?;
+        decision.to_reply(&payload.ticket)
+    } else {
+        decision.to_reply("")
+    };
+    store::record_exchange(env, &req, &reply, now).await?;
+    Ok(response(&req, reply))
+}
+
+fn response(req: &ChatRequest, reply: Reply) -> ChatResponse {
+    ChatResponse {
+        v: WIRE_VERSION,
+        conversation_id: req.conversation_id.clone(),
+        client_message_id: req.client_message_id.clone(),
+        reply,
+    }
+}
+
+/// Parses the body, naming the field that is wrong.
+fn parse(body: &[u8]) -> Result<ChatRequest, ApiError> {
+    if body.is_empty() {
+        return Err(ApiError::BadRequest(
+            "empty body; send a JSON chat request".into(),
+        ));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = if path == "." || path.is_empty() {
+            format!("malformed JSON: {inner}")
+        } else {
+            format!("`{path}`: {inner}")
+        };
+        ApiError::BadRequest(message)
+    })
+}
+
+/// 32 hex characters from the runtime's CSPRNG (`crypto.randomUUID`).
+fn random_id() -> String {
+    let uuid = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())
+        .and_then(|crypto| {
+            let f = js_sys::Reflect::get(&crypto, &"randomUUID".into())?;
+            js_sys::Function::from(f).call0(&crypto)
+        })
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    uuid.replace('-', "")
+}
+
+/// A short id a shopper can read out: `FRY-` and 8 characters without look-alikes.
+fn ticket_id() -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let hex = random_id();
+    let mut out = String::from("FRY-");
+    for pair in hex.as_bytes().chunks(2).take(8) {
+        let byte = u8::from_str_radix(std::str::from_utf8(pair).unwrap_or("0"), 16).unwrap_or(0);
+        out.push(ALPHABET[usize::from(byte) % ALPHABET.len()] as char);
+    }
+    out
+}

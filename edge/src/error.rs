@@ -1,0 +1,94 @@
+//! The one place where errors become responses: JSON `{"error":{"code","message"}}` with the
+//! right status. Internal details are logged, never sent: the shopper sees no stack trace.
+
+use ferry_shared::wire::{ErrorBody, ErrorDetail, InputError, InputErrorKind};
+use worker::{Response, Result, console_error};
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// 400: the body is not the JSON we expect; the message names the field.
+    BadRequest(String),
+    /// 413: the body or the text is over its limit.
+    TooLarge(String),
+    /// 404 for a site id no bundled site file has.
+    UnknownSite(String),
+    /// 404 for a path the Worker does not serve.
+    NotFound(String),
+    /// 405, with the methods the path accepts.
+    MethodNotAllowed { allow: &'static str },
+    /// 503: storage or the queue failed; the client retries with the same ids.
+    Unavailable { what: &'static str, detail: String },
+    /// 500: a bug. Logged in full, reported in general terms.
+    Internal(String),
+}
+
+impl From<InputError> for ApiError {
+    fn from(e: InputError) -> Self {
+        match e.kind {
+            InputErrorKind::TooLarge => ApiError::TooLarge(e.to_string()),
+            InputErrorKind::Invalid => ApiError::BadRequest(e.to_string()),
+        }
+    }
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(e: worker::Error) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+impl ApiError {
+    /// Seconds a client should wait before retrying a 503.
+    pub const RETRY_AFTER_SECS: u32 = 2;
+
+    pub fn into_response(self) -> Result<Response> {
+        let (status, code, message) = match &self {
+            ApiError::BadRequest(m) => (400, "bad_request", m.clone()),
+            ApiError::TooLarge(m) => (413, "too_large", m.clone()),
+            ApiError::UnknownSite(site) => (
+                404,
+                "unknown_site",
+                format!("no site `{site}` is configured on this server"),
+            ),
+            ApiError::NotFound(path) => {
+                (404, "not_found", format!("nothing is served at `{path}`"))
+            }
+            ApiError::MethodNotAllowed { allow } => {
+                (405, "method_not_allowed", format!("use {allow}"))
+            }
+            ApiError::Unavailable { what, detail } => {
+                console_error!("503 {what}: {detail}");
+                (
+                    503,
+                    "unavailable",
+                    format!("{what} is unavailable right now; retry the same request"),
+                )
+            }
+            ApiError::Internal(detail) => {
+                console_error!("500: {detail}");
+                (
+                    500,
+                    "internal",
+                    "something went wrong on our side".to_string(),
+                )
+            }
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: code.into(),
+                message,
+            },
+        };
+        let mut response = Response::from_json(&body)?.with_status(status);
+        let headers = response.headers_mut();
+        headers.set("cache-control", "no-store")?;
+        match self {
+            ApiError::MethodNotAllowed { allow } => headers.set("allow", allow)?,
+            ApiError::Unavailable { .. } => {
+                headers.set("retry-after", &Self::RETRY_AFTER_SECS.to_string())?
+            }
+            _ => {}
+        }
+        Ok(response)
+    }
+}

@@ -1,0 +1,26 @@
+//! The Ferry Worker. The entry points stay thin: `fetch` hands the request to [`api`] and
+//! turns any [`ApiError`] into a response in one place; `queue` hands batches to [`delivery`].
+
+mod api;
+mod chat;
+mod delivery;
+mod error;
+mod sites;
+mod store;
+
+use worker::{Context, Env, MessageBatch, Request, Response, Result, event};
+
+pub use error::ApiError;
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    match api::handle(req, &env).await {
+        Ok(response) => Ok(response),
+        Err(error) => error.into_response(),
+    }
+}
+
+#[event(queue)]
+async fn queue(batch: MessageBatch<delivery::Job>, env: Env, _ctx: Context) -> Result<()> {
+    delivery::consume(batch, &env).await
+}

@@ -1,0 +1,27 @@
+//! Ferry's pure core.
+//!
+//! - [`wire`] and [`topic`]: the types the widget, the Worker and webhook receivers exchange.
+//!   Always compiled; this is all the widget takes.
+//! - `site`, `router`, `lang`, `urgency` (feature `router`): the site file, the rules engine and
+//!   the tagging that the Worker and the `ferry` CLI run.
+//!
+//! Invariant: no IO, no clock, no randomness, no platform crates. Callers pass `now` and ids in,
+//! so every decision is reproducible from its inputs (`tests/purity.rs` checks the manifest).
+
+pub mod topic;
+pub mod wire;
+
+#[cfg(feature = "router")]
+pub mod lang;
+#[cfg(feature = "router")]
+pub mod router;
+#[cfg(feature = "router")]
+pub mod site;
+#[cfg(feature = "router")]
+pub mod urgency;
+
+#[cfg(feature = "router")]
+pub use router::{Decision, Outcome, route};
+#[cfg(feature = "router")]
+pub use site::{CompiledSite, LoadError};
+pub use topic::Topic;

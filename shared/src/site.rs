@@ -1,0 +1,543 @@
+//! The site file: everything a support lead edits, as TOML, and its compiled form.
+//!
+//! Loading checks everything that could go wrong at request time (bad regexes, unknown
+//! topics, languages or placeholders, duplicate ids), so that a [`CompiledSite`] never fails
+//! while routing. Errors name the line, the column, the rule and what to fix.
+
+use std::collections::BTreeMap;
+
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::lang::LangCode;
+use crate::topic::Topic;
+use crate::wire::{Colors, Link, WIRE_VERSION, WidgetConfig};
+
+/// Largest compiled size of one pattern, in bytes of regex program.
+const PATTERN_SIZE_LIMIT: usize = 256 * 1024;
+/// Largest compiled size of the whole pattern set.
+const SET_SIZE_LIMIT: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteFile {
+    site: SiteSection,
+    #[serde(default)]
+    widget: WidgetSection,
+    handoff: HandoffSection,
+    #[serde(default, rename = "rule")]
+    rules: Vec<RuleFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteSection {
+    id: Spanned<String>,
+    name: String,
+    support_email: String,
+    /// Languages the site answers in; the first is the default.
+    languages: Spanned<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WidgetSection {
+    #[serde(default = "default_brand")]
+    brand_color: Spanned<String>,
+    #[serde(default = "default_on_brand")]
+    on_brand_color: Spanned<String>,
+    #[serde(default)]
+    greeting: BTreeMap<Spanned<String>, String>,
+    #[serde(default)]
+    quick_replies: BTreeMap<Spanned<String>, Vec<String>>,
+}
+
+impl Default for WidgetSection {
+    fn default() -> Self {
+        WidgetSection {
+            brand_color: default_brand(),
+            on_brand_color: default_on_brand(),
+            greeting: BTreeMap::new(),
+            quick_replies: BTreeMap::new(),
+        }
+    }
+}
+
+fn default_brand() -> Spanned<String> {
+    Spanned::new(0..0, "#1f6feb".into())
+}
+
+fn default_on_brand() -> Spanned<String> {
+    Spanned::new(0..0, "#ffffff".into())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HandoffSection {
+    reply_within_hours: u32,
+    urgent_reply_within_hours: u32,
+    /// What the shopper reads when a person takes over, per language.
+    reply: BTreeMap<Spanned<String>, String>,
+    /// The safety-intake reply for urgent handoffs, per language.
+    #[serde(default)]
+    urgent_reply: BTreeMap<Spanned<String>, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    id: Spanned<String>,
+    topic: Spanned<String>,
+    #[serde(default)]
+    priority: i32,
+    patterns: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    #[serde(default)]
+    unless: Vec<Spanned<String>>,
+    answer: BTreeMap<Spanned<String>, String>,
+    #[serde(default)]
+    quick_replies: BTreeMap<Spanned<String>, Vec<String>>,
+    #[serde(default)]
+    links: Vec<LinkFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinkFile {
+    label: BTreeMap<Spanned<String>, String>,
+    url: Spanned<String>,
+}
+
+/// Which languages a topic can be matched and answered in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicCoverage {
+    pub topic: Topic,
+    pub patterns: Vec<LangCode>,
+    pub answers: Vec<LangCode>,
+}
+
+/// A site file that failed to load: where, which rule, and what to fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    /// 1-based; 0 when the problem has no single place in the file.
+    pub line: usize,
+    pub column: usize,
+    pub rule: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line > 0 {
+            write!(f, "line {}, column {}: ", self.line, self.column)?;
+        }
+        if let Some(rule) = &self.rule {
+            write!(f, "rule `{rule}`: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// A site ready to route: patterns compiled once, texts checked, nothing left to fail.
+#[derive(Debug)]
+pub struct CompiledSite {
+    pub id: String,
+    pub name: String,
+    pub support_email: String,
+    /// The first is the default language.
+    pub languages: Vec<LangCode>,
+    pub(crate) rules: Vec<Rule>,
+    /// Every pattern of every rule; `pattern_rule[i]` is the rule of pattern `i`.
+    pub(crate) patterns: RegexSet,
+    pub(crate) pattern_rule: Vec<usize>,
+    pub(crate) handoff: Handoff,
+    widget: WidgetConfig,
+}
+
+#[derive(Debug)]
+pub(crate) struct Rule {
+    pub id: String,
+    /// Languages this rule has patterns in.
+    pub pattern_languages: Vec<LangCode>,
+    pub topic: Topic,
+    pub priority: i32,
+    pub unless: Vec<Regex>,
+    pub answer: BTreeMap<LangCode, String>,
+    pub quick_replies: BTreeMap<LangCode, Vec<String>>,
+    pub links: Vec<(BTreeMap<LangCode, String>, String)>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Handoff {
+    pub reply_within_hours: u32,
+    pub urgent_reply_within_hours: u32,
+    pub reply: BTreeMap<LangCode, String>,
+    pub urgent_reply: BTreeMap<LangCode, String>,
+}
+
+impl CompiledSite {
+    /// Parses and compiles a site file. `source` is the TOML text.
+    pub fn from_toml(source: &str) -> Result<CompiledSite, LoadError> {
+        let file: SiteFile = toml::from_str(source).map_err(|e| {
+            let (line, column) = e.span().map_or((0, 0), |s| line_col(source, s.start));
+            LoadError {
+                line,
+                column,
+                rule: None,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        Loader { source }.compile(file)
+    }
+
+    /// What `GET /v1/config` returns for this site.
+    pub fn widget_config(&self) -> &WidgetConfig {
+        &self.widget
+    }
+
+    pub fn default_language(&self) -> LangCode {
+        self.languages[0]
+    }
+
+    /// Per topic that has rules: the languages with patterns and those with answers.
+    pub fn coverage(&self) -> Vec<TopicCoverage> {
+        let mut out: Vec<TopicCoverage> = Vec::new();
+        for rule in &self.rules {
+            let i = match out.iter().position(|c| c.topic == rule.topic) {
+                Some(i) => i,
+                None => {
+                    out.push(TopicCoverage {
+                        topic: rule.topic,
+                        patterns: Vec::new(),
+                        answers: Vec::new(),
+                    });
+                    out.len() - 1
+                }
+            };
+            let row = &mut out[i];
+            row.patterns.extend(rule.pattern_languages.iter().copied());
+            row.answers.extend(rule.answer.keys().copied());
+            row.patterns.sort();
+            row.patterns.dedup();
+            row.answers.sort();
+            row.answers.dedup();
+        }
+        out.sort_by_key(|c| c.topic);
+        out
+    }
+
+    /// The rule ids in file order.
+    pub fn rule_ids(&self) -> impl Iterator<Item = &str> {
+        self.rules.iter().map(|r| r.id.as_str())
+    }
+}
+
+struct Loader<'s> {
+    source: &'s str,
+}
+
+impl Loader<'_> {
+    fn err<T>(
+        &self,
+        span: std::ops::Range<usize>,
+        rule: Option<&str>,
+        message: String,
+    ) -> Result<T, LoadError> {
+        let (line, column) = if span.is_empty() && span.start == 0 {
+            (0, 0)
+        } else {
+            line_col(self.source, span.start)
+        };
+        Err(LoadError {
+            line,
+            column,
+            rule: rule.map(str::to_string),
+            message,
+        })
+    }
+
+    fn compile(&self, file: SiteFile) -> Result<CompiledSite, LoadError> {
+        let site_id = file.site.id.get_ref().clone();
+        if site_id.is_empty()
+            || !site_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return self.err(
+                file.site.id.span(),
+                None,
+                "site id must be ASCII letters, digits, `-` or `_`".into(),
+            );
+        }
+        if file.site.languages.get_ref().is_empty() {
+            return self.err(
+                file.site.languages.span(),
+                None,
+                "`languages` must name at least one language; the first is the default".into(),
+            );
+        }
+        let mut languages = Vec::new();
+        for code in file.site.languages.get_ref() {
+            let lang = self.lang(code, None)?;
+            if languages.contains(&lang) {
+                return self.err(
+                    code.span(),
+                    None,
+                    format!("language `{lang}` is listed twice"),
+                );
+            }
+            languages.push(lang);
+        }
+        let site_lang = |code: &Spanned<String>,
+                         rule: Option<&str>|
+         -> Result<LangCode, LoadError> {
+            let lang = self.lang(code, rule)?;
+            if !languages.contains(&lang) {
+                return self.err(
+                    code.span(),
+                    rule,
+                    format!("language `{lang}` is not in [site] languages; add it there or remove this entry"),
+                );
+            }
+            Ok(lang)
+        };
+        let texts = |map: BTreeMap<Spanned<String>, String>,
+                     rule: Option<&str>|
+         -> Result<BTreeMap<LangCode, String>, LoadError> {
+            map.into_iter()
+                .map(|(k, v)| Ok((site_lang(&k, rule)?, v)))
+                .collect()
+        };
+        for color in [&file.widget.brand_color, &file.widget.on_brand_color] {
+            if !is_css_hex_color(color.get_ref()) {
+                return self.err(
+                    color.span(),
+                    None,
+                    format!(
+                        "`{}` is not a colour; write it as #rgb or #rrggbb",
+                        color.get_ref()
+                    ),
+                );
+            }
+        }
+
+        let handoff = Handoff {
+            reply_within_hours: file.handoff.reply_within_hours,
+            urgent_reply_within_hours: file.handoff.urgent_reply_within_hours,
+            reply: texts(file.handoff.reply, None)?,
+            urgent_reply: texts(file.handoff.urgent_reply, None)?,
+        };
+        if !handoff.reply.contains_key(&languages[0]) {
+            return self.err(
+                0..0,
+                None,
+                format!(
+                    "[handoff.reply] needs a text in the default language `{}`",
+                    languages[0]
+                ),
+            );
+        }
+        if !handoff.urgent_reply.is_empty() && !handoff.urgent_reply.contains_key(&languages[0]) {
+            return self.err(
+                0..0,
+                None,
+                format!(
+                    "[handoff.urgent_reply] needs a text in the default language `{}`",
+                    languages[0]
+                ),
+            );
+        }
+
+        let mut rules = Vec::new();
+        let mut sources = Vec::new();
+        let mut pattern_rule = Vec::new();
+        for rule in file.rules {
+            let id = rule.id.get_ref().clone();
+            let rid = Some(id.as_str());
+            if id.is_empty() {
+                return self.err(rule.id.span(), None, "rule id must not be empty".into());
+            }
+            if rules.iter().any(|r: &Rule| r.id == id) {
+                return self.err(
+                    rule.id.span(),
+                    rid,
+                    "duplicate rule id; every rule needs its own".into(),
+                );
+            }
+            let topic = Topic::parse(rule.topic.get_ref()).map_or_else(
+                || {
+                    let names: Vec<_> = Topic::ALL.iter().map(|t| t.as_str()).collect();
+                    self.err(
+                        rule.topic.span(),
+                        rid,
+                        format!(
+                            "unknown topic `{}`; use one of: {}",
+                            rule.topic.get_ref(),
+                            names.join(", ")
+                        ),
+                    )
+                },
+                Ok,
+            )?;
+            if rule.patterns.is_empty() {
+                return self.err(
+                    rule.id.span(),
+                    rid,
+                    "a rule needs at least one pattern".into(),
+                );
+            }
+            let mut pattern_languages = Vec::new();
+            for (lang, pats) in &rule.patterns {
+                pattern_languages.push(site_lang(lang, rid)?);
+                for pat in pats {
+                    self.regex(pat, rid)?;
+                    sources.push(pat.get_ref().clone());
+                    pattern_rule.push(rules.len());
+                }
+            }
+            let unless = rule
+                .unless
+                .iter()
+                .map(|p| self.regex(p, rid))
+                .collect::<Result<Vec<_>, _>>()?;
+            let answer = texts(rule.answer, rid)?;
+            if !answer.contains_key(&languages[0]) {
+                return self.err(
+                    rule.id.span(),
+                    rid,
+                    format!("needs an answer in the default language `{}`", languages[0]),
+                );
+            }
+            let quick_replies = rule
+                .quick_replies
+                .into_iter()
+                .map(|(k, v)| Ok((site_lang(&k, rid)?, v)))
+                .collect::<Result<_, LoadError>>()?;
+            let mut links = Vec::new();
+            for link in rule.links {
+                if !link.url.get_ref().starts_with("https://") {
+                    return self.err(link.url.span(), rid, "links must be https:// URLs".into());
+                }
+                links.push((texts(link.label, rid)?, link.url.into_inner()));
+            }
+            rules.push(Rule {
+                id,
+                pattern_languages,
+                topic,
+                priority: rule.priority,
+                unless,
+                answer,
+                quick_replies,
+                links,
+            });
+        }
+        let patterns = RegexSetBuilder::new(&sources)
+            .case_insensitive(true)
+            .size_limit(SET_SIZE_LIMIT)
+            .build()
+            .or_else(|e| {
+                self.err(
+                    0..0,
+                    None,
+                    format!("the rules' patterns together are too large to compile: {e}"),
+                )
+            })?;
+
+        let widget = WidgetConfig {
+            v: WIRE_VERSION,
+            site: site_id.clone(),
+            shop_name: file.site.name.clone(),
+            greeting: file
+                .widget
+                .greeting
+                .into_iter()
+                .map(|(k, v)| Ok((site_lang(&k, None)?.to_string(), v)))
+                .collect::<Result<_, LoadError>>()?,
+            quick_replies: file
+                .widget
+                .quick_replies
+                .into_iter()
+                .map(|(k, v)| Ok((site_lang(&k, None)?.to_string(), v)))
+                .collect::<Result<_, LoadError>>()?,
+            colors: Colors {
+                brand: file.widget.brand_color.into_inner(),
+                on_brand: file.widget.on_brand_color.into_inner(),
+            },
+            languages: languages.iter().map(|l| l.to_string()).collect(),
+            support_email: file.site.support_email.clone(),
+        };
+        Ok(CompiledSite {
+            id: site_id,
+            name: file.site.name,
+            support_email: file.site.support_email,
+            languages,
+            rules,
+            patterns,
+            pattern_rule,
+            handoff,
+            widget,
+        })
+    }
+
+    fn lang(&self, code: &Spanned<String>, rule: Option<&str>) -> Result<LangCode, LoadError> {
+        LangCode::parse(code.get_ref()).map_or_else(
+            || {
+                let known: Vec<_> = LangCode::ALL.iter().map(|l| l.as_str()).collect();
+                self.err(
+                    code.span(),
+                    rule,
+                    format!(
+                        "unknown language code `{}`; use one of: {}",
+                        code.get_ref(),
+                        known.join(", ")
+                    ),
+                )
+            },
+            Ok,
+        )
+    }
+
+    fn regex(&self, pattern: &Spanned<String>, rule: Option<&str>) -> Result<Regex, LoadError> {
+        RegexBuilder::new(pattern.get_ref())
+            .case_insensitive(true)
+            .size_limit(PATTERN_SIZE_LIMIT)
+            .build()
+            .or_else(|e| {
+                let why = match e {
+                    regex::Error::CompiledTooBig(limit) => {
+                        format!("pattern is too big (compiled size over {limit} bytes); split it or remove repetition")
+                    }
+                    other => format!("pattern does not compile: {}", other.to_string().lines().last().unwrap_or("invalid")),
+                };
+                self.err(pattern.span(), rule, why)
+            })
+    }
+}
+
+fn is_css_hex_color(s: &str) -> bool {
+    let hex = s.strip_prefix('#').unwrap_or("");
+    matches!(hex.len(), 3 | 6) && hex.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let before = &source[..offset.min(source.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+pub(crate) fn link_for(
+    lang: LangCode,
+    default: LangCode,
+    label: &BTreeMap<LangCode, String>,
+    url: &str,
+) -> Option<Link> {
+    let text = label.get(&lang).or_else(|| label.get(&default))?;
+    Some(Link {
+        label: text.clone(),
+        url: url.to_string(),
+    })
+}

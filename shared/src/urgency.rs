@@ -1,0 +1,179 @@
+//! Urgency tagging: multilingual lexicons for safety, legal and high-priority signals, each
+//! hit reported as a reason (`safety:smoke`), so agents see why a handoff is urgent.
+
+use std::sync::LazyLock;
+
+use regex::RegexSet;
+
+use crate::wire::{Urgency, UrgencyTag};
+
+/// `(reason, level, pattern)`. Patterns run on the normalised (lower-cased) text.
+const LEXICON: &[(&str, Urgency, &str)] = &[
+    // Safety: a product hurt someone or could.
+    (
+        "safety:smoke",
+        Urgency::Urgent,
+        r"\bsmok(e|ed|ing)\b|fuma[cç]a|\bhumo\b|\brauch|fum[ée]e|\bfumo\b|дым|冒烟|煙",
+    ),
+    (
+        "safety:fire",
+        Urgency::Urgent,
+        r"\bfire\b|caught fire|\bflames?\b|\bfogo\b|incendi|\bfuego\b|\bfeuer\b|\bfeu\b|пожар|загор|着火|起火|火事|発火",
+    ),
+    (
+        "safety:burn",
+        Urgency::Urgent,
+        r"\bburn(t|ed|ing|s)?\b|queim|quem[oó]|verbrannt|br[uû]l[ée]|brucia|ожог|烧伤|やけど",
+    ),
+    (
+        "safety:shock",
+        Urgency::Urgent,
+        r"electric(al)? shock|\bshocked me\b|choque el[eé]tric|stromschlag|[ée]lectrocut|scossa|удар током|触电|感電",
+    ),
+    (
+        "safety:battery",
+        Urgency::Urgent,
+        r"(battery|batteria|bateria|batería|akku|batterie).{0,20}(swell|swollen|bulg|inchad|aufgebl|gonfl|explod)|explod",
+    ),
+    (
+        "safety:injury",
+        Urgency::Urgent,
+        r"\binjur(y|ed)\b|\bhurt (me|my|him|her)\b|ferid|lesi[oó]n|verletz|bless[ée]|травм|受伤|怪我",
+    ),
+    (
+        "safety:child",
+        Urgency::Urgent,
+        r"\bchok(e|ed|ing)\b|swallow(ed)?|engoli|tragado|verschluckt|aval[ée]|проглот|误吞",
+    ),
+    (
+        "safety:allergy",
+        Urgency::Urgent,
+        r"allergic reaction|rea[cç][aã]o al[eé]rgica|reacci[oó]n al[eé]rgica|allergische reaktion|r[ée]action allergique|аллерги",
+    ),
+    // Legal: chargebacks and authorities.
+    (
+        "legal:chargeback",
+        Urgency::High,
+        r"charge ?back|contracargo|estorno|r[üu]ckbuchung|r[ée]trofacturation|chargeback",
+    ),
+    (
+        "legal:dispute",
+        Urgency::High,
+        r"\bdispute\b|paypal claim|open(ed)? a (case|claim)|disputa|litige|reclamaci[oó]n formal",
+    ),
+    (
+        "legal:lawyer",
+        Urgency::High,
+        r"\blawyer|\battorney|advogad|abogad|anwalt|avocat|avvocat|адвокат|юрист|律师|弁護士",
+    ),
+    (
+        "legal:authority",
+        Urgency::High,
+        r"consumer protection|\bprocon\b|\bpolice\b|pol[ií]cia|polizei|verbraucherzentrale|\bdgccrf\b|полици|投诉到|消费者协会",
+    ),
+    // High: the shopper is angry, waiting long, or charged twice.
+    (
+        "high:double_charge",
+        Urgency::High,
+        r"charged (me )?twice|double charge|cobrad[oa] (duas|dos) vezes|cobr[oó] dos veces|doppelt (abgebucht|belastet)|d[ée]bit[ée] deux fois|списали дважды",
+    ),
+    (
+        "high:overdue",
+        Urgency::High,
+        r"(still|never) (not )?(arrived|received)|(\d+|two|three|several) (weeks|months) (and|ago|late|still)|n[aã]o (chegou|recebi)|no (ha )?lleg|nicht angekommen|jamais re[çc]u|не пришл",
+    ),
+    (
+        "high:anger",
+        Urgency::High,
+        r"\bscam\b|unacceptable|ridiculous|worst|furious|golpe|estafa|betrug|arnaque|inaceit|inacept|inakzeptabel|мошенни|骗子",
+    ),
+    (
+        "high:review_threat",
+        Urgency::High,
+        r"bad review|(1|one)[- ]star|trustpilot|avalia[cç][aã]o negativa|mala rese[ñn]a|schlechte bewertung|mauvais avis|плохой отзыв|差评",
+    ),
+];
+
+static SET: LazyLock<RegexSet> = LazyLock::new(|| {
+    // The lexicon is a constant of this crate; its compilation is covered by a test.
+    #[allow(clippy::unwrap_used)]
+    RegexSet::new(LEXICON.iter().map(|(_, _, p)| *p)).unwrap()
+});
+
+/// Tags normalised text with an urgency level and the reasons that fired.
+pub fn tag(normalised: &str) -> UrgencyTag {
+    let mut level = Urgency::Normal;
+    let mut reasons = Vec::new();
+    for i in SET.matches(normalised).iter() {
+        let (reason, lvl, _) = LEXICON[i];
+        level = level.max(lvl);
+        reasons.push(reason.to_string());
+    }
+    UrgencyTag { level, reasons }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lexicon_compiles_and_tags() {
+        let cases: &[(&str, Urgency, &str)] = &[
+            (
+                "my power bank started to smoke while charging",
+                Urgency::Urgent,
+                "safety:smoke",
+            ),
+            ("o carregador pegou fogo", Urgency::Urgent, "safety:fire"),
+            (
+                "el cargador hizo humo y se quemó",
+                Urgency::Urgent,
+                "safety:smoke",
+            ),
+            (
+                "mein kind hat ein teil verschluckt",
+                Urgency::Urgent,
+                "safety:child",
+            ),
+            (
+                "i will file a chargeback with my bank",
+                Urgency::High,
+                "legal:chargeback",
+            ),
+            (
+                "vou abrir reclamação no procon",
+                Urgency::High,
+                "legal:authority",
+            ),
+            (
+                "you charged me twice for one order",
+                Urgency::High,
+                "high:double_charge",
+            ),
+            (
+                "ordered 2 months ago and it still not arrived",
+                Urgency::High,
+                "high:overdue",
+            ),
+        ];
+        for (text, level, reason) in cases {
+            let got = tag(text);
+            assert_eq!(got.level, *level, "{text}: {got:?}");
+            assert!(got.reasons.iter().any(|r| r == reason), "{text}: {got:?}");
+        }
+        for calm in [
+            "how long does shipping to germany take?",
+            "which size is a us 8 in eu?",
+            "do you ship to brazil",
+        ] {
+            assert_eq!(
+                tag(calm),
+                UrgencyTag {
+                    level: Urgency::Normal,
+                    reasons: vec![]
+                },
+                "{calm}"
+            );
+        }
+    }
+}

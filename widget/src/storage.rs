@@ -1,0 +1,72 @@
+//! The shopper's storage: the conversation id and the conversation log, per site, in
+//! `localStorage` so they survive page changes on the shop.
+//!
+//! `localStorage` throws in some settings (Safari private mode quotas, blocked third-party
+//! storage, sandboxed frames). Every access falls back to an in-memory map, so the widget
+//! still works for the lifetime of the page, just without persistence.
+//!
+//! Keys: `ferry:<site>:conversation` (an id) and `ferry:<site>:log` (JSON of [`Entry`]s).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use crate::browser;
+use crate::model::{Entry, is_id};
+
+thread_local! {
+    static MEMORY: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn key(site: &str, name: &str) -> String {
+    format!("ferry:{site}:{name}")
+}
+
+fn get(key: &str) -> Option<String> {
+    if let Some(value) = local_storage().and_then(|s| s.get_item(key).ok().flatten()) {
+        return Some(value);
+    }
+    MEMORY.with(|m| m.borrow().get(key).cloned())
+}
+
+fn set(key: &str, value: &str) {
+    let stored = local_storage().is_some_and(|s| s.set_item(key, value).is_ok());
+    MEMORY.with(|m| {
+        let mut memory = m.borrow_mut();
+        if stored {
+            memory.remove(key);
+        } else {
+            memory.insert(key.to_string(), value.to_string());
+        }
+    });
+}
+
+/// This site's conversation id: the stored one, or a new one (stored right away).
+pub fn conversation_id(site: &str) -> String {
+    let key = key(site, "conversation");
+    if let Some(id) = get(&key).filter(|id| is_id(id)) {
+        return id;
+    }
+    let id = browser::new_id();
+    set(&key, &id);
+    // A fresh conversation starts with an empty log.
+    set(&self::key(site, "log"), "[]");
+    id
+}
+
+/// The stored log of this site's conversation; empty if there is none or it does not parse
+/// (for example written by a future widget version).
+pub fn load_log(site: &str) -> Vec<Entry> {
+    get(&key(site, "log"))
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
+}
+
+pub fn save_log(site: &str, entries: &[Entry]) {
+    if let Ok(json) = serde_json::to_string(entries) {
+        set(&key(site, "log"), &json);
+    }
+}

@@ -1,0 +1,479 @@
+//! The DOM: the only module that touches it. Builds the chat panel inside the loader's
+//! ShadowRoot, turns DOM events into [`Msg`]s, and brings the DOM in line with a [`Model`]
+//! on every [`View::render`].
+//!
+//! Rules this module keeps:
+//! - all shop, bot and shopper text goes in through `set_text_content`; no HTML parsing;
+//! - no inline styles: the look is `panel.css`, adopted as a constructable stylesheet, and
+//!   the shop's colours are a second adopted sheet of CSS custom properties;
+//! - stable class names (`.ferry-panel`, `.ferry-log`, `.ferry-msg.ferry-shopper`, …) are the
+//!   contract with the loader's CSS and with the end-to-end tests.
+//!
+//! Rendering is a small keyed diff: the log is append-mostly, so only entries that changed
+//! (a message going from sending to sent) or are new touch the DOM.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use ferry_shared::wire::Colors;
+use js_sys::Array;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{
+    CssStyleSheet, Document, Element, Event, HtmlElement, HtmlInputElement, KeyboardEvent,
+    ShadowRoot,
+};
+
+use crate::browser;
+use crate::i18n::Ui;
+use crate::model::{Delivery, Entry, Focus, Model, Msg, Notice};
+
+const PANEL_CSS: &str = include_str!("panel.css");
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+/// 24×24 icon paths: a close cross and a send arrow.
+const ICON_CLOSE: &str = "M6 6l12 12M18 6L6 18";
+const ICON_SEND: &str = "M4 12h15M13 6l6 6-6 6";
+
+/// Where the view sends what the shopper did.
+pub type Dispatch = Rc<dyn Fn(Msg)>;
+
+pub struct View {
+    root: ShadowRoot,
+    doc: Document,
+    panel: Element,
+    title: Element,
+    close: Element,
+    log: Element,
+    greeting: Element,
+    typing: Element,
+    notice: Element,
+    notice_text: Element,
+    retry: Element,
+    chips: Element,
+    label: Element,
+    input: HtmlInputElement,
+    send: Element,
+    brand_sheet: CssStyleSheet,
+    state: RefCell<Rendered>,
+    _listeners: Vec<Closure<dyn FnMut(Event)>>,
+}
+
+/// What the DOM currently shows, to diff the next model against.
+#[derive(Default)]
+struct Rendered {
+    ui: Option<&'static Ui>,
+    entries: Vec<Entry>,
+    nodes: Vec<Element>,
+    chips: Vec<String>,
+    colors: Option<Colors>,
+    title: String,
+    greeting: Option<String>,
+    notice: Option<Notice>,
+}
+
+impl View {
+    /// Builds the (hidden) panel in `root` and wires its events to `dispatch`.
+    pub fn new(root: &ShadowRoot, dispatch: Dispatch) -> Result<View, JsValue> {
+        let doc = root
+            .owner_document()
+            .ok_or("ferry: the shadow root has no document")?;
+        let el = |tag: &str, class: &str| -> Result<Element, JsValue> {
+            let e = doc.create_element(tag)?;
+            e.set_class_name(class);
+            Ok(e)
+        };
+
+        let panel = el("section", "ferry-panel")?;
+        panel.set_attribute("role", "dialog")?;
+        panel.set_attribute("aria-labelledby", "ferry-title")?;
+        panel.set_attribute("hidden", "")?;
+
+        let header = el("header", "ferry-header")?;
+        let title = el("h2", "ferry-title")?;
+        title.set_id("ferry-title");
+        let close = el("button", "ferry-close")?;
+        close.set_attribute("type", "button")?;
+        close.append_child(&icon(&doc, ICON_CLOSE)?)?;
+        header.append_child(&title)?;
+        header.append_child(&close)?;
+
+        let log = el("div", "ferry-log")?;
+        log.set_attribute("role", "log")?;
+        log.set_attribute("aria-live", "polite")?;
+        log.set_attribute("tabindex", "0")?;
+        let greeting = el("div", "ferry-msg ferry-bot ferry-greeting")?;
+        greeting.set_attribute("hidden", "")?;
+        let typing = el("div", "ferry-typing")?;
+        typing.set_attribute("aria-hidden", "true")?;
+        typing.set_attribute("hidden", "")?;
+        for _ in 0..3 {
+            typing.append_child(&el("span", "ferry-dot")?)?;
+        }
+        log.append_child(&greeting)?;
+        log.append_child(&typing)?;
+
+        let notice = el("div", "ferry-error")?;
+        notice.set_attribute("role", "alert")?;
+        notice.set_attribute("hidden", "")?;
+        let notice_text = el("span", "ferry-error-text")?;
+        let retry = el("button", "ferry-retry")?;
+        retry.set_attribute("type", "button")?;
+        notice.append_child(&notice_text)?;
+        notice.append_child(&retry)?;
+
+        let chips = el("div", "ferry-chips")?;
+        chips.set_attribute("role", "group")?;
+
+        let form = el("form", "ferry-form")?;
+        let label = el("label", "ferry-sr")?;
+        label.set_attribute("for", "ferry-input")?;
+        let input: HtmlInputElement = el("input", "ferry-input")?.unchecked_into();
+        input.set_id("ferry-input");
+        input.set_type("text");
+        input.set_max_length(ferry_shared::wire::MAX_TEXT_CHARS as i32);
+        input.set_autocomplete("off");
+        input.set_attribute("enterkeyhint", "send")?;
+        let send = el("button", "ferry-send")?;
+        send.set_attribute("type", "submit")?;
+        send.append_child(&icon(&doc, ICON_SEND)?)?;
+        form.append_child(&label)?;
+        form.append_child(&input)?;
+        form.append_child(&send)?;
+
+        for part in [&header, &log, &notice, &chips, &form] {
+            panel.append_child(part)?;
+        }
+        root.append_child(&panel)?;
+
+        // The panel's look, after the loader's sheets; the shop's colours, before them, so
+        // that a `data-color` on the tag (a loader sheet) overrides the site config.
+        let panel_sheet = CssStyleSheet::new()?;
+        panel_sheet.replace_sync(PANEL_CSS)?;
+        let brand_sheet = CssStyleSheet::new()?;
+        let sheets = Array::new();
+        sheets.push(&brand_sheet);
+        for sheet in root.adopted_style_sheets().iter() {
+            sheets.push(&sheet);
+        }
+        sheets.push(&panel_sheet);
+        root.set_adopted_style_sheets(&sheets);
+
+        let mut listeners = Vec::new();
+        let mut on = |target: &Element, event: &str, handler: Box<dyn FnMut(Event)>| {
+            let closure = Closure::wrap(handler);
+            let added =
+                target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+            listeners.push(closure);
+            added
+        };
+        let d = dispatch.clone();
+        on(
+            &form,
+            "submit",
+            Box::new(move |e: Event| {
+                e.prevent_default();
+                d(Msg::Submit(browser::stamp()));
+            }),
+        )?;
+        let d = dispatch.clone();
+        on(
+            &input,
+            "input",
+            Box::new(move |e: Event| {
+                if let Some(input) = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                {
+                    d(Msg::Draft(input.value()));
+                }
+            }),
+        )?;
+        let d = dispatch.clone();
+        on(&close, "click", Box::new(move |_| d(Msg::Close)))?;
+        let d = dispatch.clone();
+        on(&retry, "click", Box::new(move |_| d(Msg::Retry)))?;
+        let d = dispatch.clone();
+        on(
+            &chips,
+            "click",
+            Box::new(move |e: Event| {
+                let chip = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                    .and_then(|t| t.closest(".ferry-chip").ok().flatten());
+                if let Some(text) = chip.and_then(|c| c.text_content()) {
+                    d(Msg::QuickReply(text, browser::stamp()));
+                }
+            }),
+        )?;
+        let d = dispatch;
+        on(
+            &panel,
+            "keydown",
+            Box::new(move |e: Event| {
+                if e.dyn_ref::<KeyboardEvent>()
+                    .is_some_and(|k| k.key() == "Escape")
+                {
+                    d(Msg::Close);
+                }
+            }),
+        )?;
+
+        Ok(View {
+            root: root.clone(),
+            doc,
+            panel,
+            title,
+            close,
+            log,
+            greeting,
+            typing,
+            notice,
+            notice_text,
+            retry,
+            chips,
+            label,
+            input,
+            send,
+            brand_sheet,
+            state: RefCell::new(Rendered::default()),
+            _listeners: listeners,
+        })
+    }
+
+    /// Brings the DOM in line with `model`.
+    pub fn render(&self, model: &Model) -> Result<(), JsValue> {
+        let mut state = self.state.borrow_mut();
+        let ui = model.ui;
+        let settings = model.settings();
+
+        if !state.ui.is_some_and(|shown| std::ptr::eq(shown, ui)) {
+            self.apply_ui(ui)?;
+            state.ui = Some(ui);
+            // Ticket lines are worded per language.
+            state.entries.clear();
+            for node in state.nodes.drain(..) {
+                node.remove();
+            }
+        }
+
+        // Text is only rewritten when it changes: live regions announce every rewrite.
+        let title = settings.map_or(ui.title, |s| s.shop_name.as_str());
+        if state.title != title {
+            self.title.set_text_content(Some(title));
+            state.title = title.to_string();
+        }
+        let colors = settings.map(|s| &s.colors);
+        if colors != state.colors.as_ref() {
+            self.brand_sheet
+                .replace_sync(&colors.map(brand_css).unwrap_or_default())?;
+            state.colors = colors.cloned();
+        }
+
+        let greeting = settings.and_then(|s| s.greeting.as_ref());
+        if greeting != state.greeting.as_ref() {
+            self.greeting.set_text_content(greeting.map(String::as_str));
+            self.greeting
+                .toggle_attribute_with_force("hidden", greeting.is_none())?;
+            state.greeting = greeting.cloned();
+        }
+
+        let grew = self.render_entries(&mut state, model)?;
+        let sending = model.sending();
+        let typing_was_hidden = self.typing.has_attribute("hidden");
+        self.typing
+            .toggle_attribute_with_force("hidden", !sending)?;
+        self.log
+            .set_attribute("aria-busy", if sending { "true" } else { "false" })?;
+        self.send.toggle_attribute_with_force("disabled", sending)?;
+        if grew || (sending && typing_was_hidden) {
+            self.log.set_scroll_top(self.log.scroll_height());
+        }
+
+        if model.notice != state.notice {
+            match &model.notice {
+                Some(notice) => {
+                    self.notice_text.set_text_content(Some(&notice.text));
+                    self.retry
+                        .toggle_attribute_with_force("hidden", !notice.retry)?;
+                    self.notice.remove_attribute("hidden")?;
+                }
+                None => self.notice.set_attribute("hidden", "")?,
+            }
+            state.notice = model.notice.clone();
+        }
+
+        let chips = model.chips();
+        if chips != state.chips.as_slice() {
+            self.chips.replace_children_with_node_0();
+            for text in chips {
+                let chip = self.doc.create_element("button")?;
+                chip.set_class_name("ferry-chip");
+                chip.set_attribute("type", "button")?;
+                chip.set_text_content(Some(text));
+                self.chips.append_child(&chip)?;
+            }
+            self.chips
+                .toggle_attribute_with_force("hidden", chips.is_empty())?;
+            state.chips = chips.to_vec();
+        }
+
+        if self.input.value() != model.draft {
+            self.input.set_value(&model.draft);
+        }
+
+        self.panel
+            .toggle_attribute_with_force("hidden", !model.open)?;
+        if let Some(launcher) = self.launcher() {
+            launcher.set_attribute("aria-expanded", if model.open { "true" } else { "false" })?;
+        }
+        Ok(())
+    }
+
+    /// Moves keyboard focus.
+    pub fn focus(&self, target: Focus) {
+        let _ = match target {
+            Focus::Input => self.input.focus(),
+            Focus::Launcher => self.launcher().map_or(Ok(()), |l| l.focus()),
+        };
+    }
+
+    /// The loader's launcher button, if it drew one.
+    fn launcher(&self) -> Option<HtmlElement> {
+        self.root
+            .query_selector(".ferry-launcher")
+            .ok()
+            .flatten()?
+            .dyn_into()
+            .ok()
+    }
+
+    fn apply_ui(&self, ui: &Ui) -> Result<(), JsValue> {
+        self.close.set_attribute("aria-label", ui.close)?;
+        self.log.set_attribute("aria-label", ui.log)?;
+        self.typing.set_attribute("title", ui.loading)?;
+        self.retry.set_text_content(Some(ui.retry));
+        self.chips.set_attribute("aria-label", ui.suggestions)?;
+        self.label.set_text_content(Some(ui.input_label));
+        self.input.set_placeholder(ui.placeholder);
+        self.send.set_attribute("aria-label", ui.send)?;
+        Ok(())
+    }
+
+    /// Updates the log; returns whether entries were added.
+    fn render_entries(&self, state: &mut Rendered, model: &Model) -> Result<bool, JsValue> {
+        let entries = &model.entries;
+        if state.entries == *entries {
+            return Ok(false);
+        }
+        let common = state.entries.len().min(entries.len());
+        for i in 0..common {
+            if state.entries[i] != entries[i] {
+                let node = self.entry_node(&entries[i], model)?;
+                state.nodes[i].replace_with_with_node_1(&node)?;
+                state.nodes[i] = node;
+            }
+        }
+        for node in state.nodes.drain(common..) {
+            node.remove();
+        }
+        let grew = entries.len() > common;
+        for entry in &entries[common..] {
+            let node = self.entry_node(entry, model)?;
+            self.log.insert_before(&node, Some(&self.typing))?;
+            state.nodes.push(node);
+        }
+        state.entries.clone_from(entries);
+        Ok(grew)
+    }
+
+    fn entry_node(&self, entry: &Entry, model: &Model) -> Result<Element, JsValue> {
+        let node = self.doc.create_element("div")?;
+        match entry {
+            Entry::Shopper { text, state, .. } => {
+                node.set_class_name(match state {
+                    Delivery::Sending => "ferry-msg ferry-shopper ferry-sending",
+                    Delivery::Sent => "ferry-msg ferry-shopper",
+                    Delivery::Failed => "ferry-msg ferry-shopper ferry-failed",
+                });
+                node.set_text_content(Some(text));
+            }
+            Entry::Bot { text, links, .. } => {
+                node.set_class_name("ferry-msg ferry-bot");
+                node.append_child(&self.paragraph("ferry-text", text)?)?;
+                if !links.is_empty() {
+                    let row = self.doc.create_element("p")?;
+                    row.set_class_name("ferry-links");
+                    for link in links {
+                        let a = self.doc.create_element("a")?;
+                        a.set_class_name("ferry-link");
+                        a.set_attribute("href", &link.url)?;
+                        a.set_attribute("target", "_blank")?;
+                        a.set_attribute("rel", "noopener noreferrer")?;
+                        a.set_text_content(Some(&link.label));
+                        row.append_child(&a)?;
+                    }
+                    node.append_child(&row)?;
+                }
+            }
+            Entry::Handoff {
+                text,
+                ticket,
+                reply_by,
+            } => {
+                node.set_class_name("ferry-msg ferry-bot ferry-handoff");
+                node.append_child(&self.paragraph("ferry-text", text)?)?;
+                let when = browser::format_time(*reply_by, model.client.locale.as_deref());
+                let line = format!(
+                    "{} {ticket} · {} {when}",
+                    model.ui.ticket, model.ui.reply_by
+                );
+                node.append_child(&self.paragraph("ferry-ticket", &line)?)?;
+            }
+        }
+        Ok(node)
+    }
+
+    fn paragraph(&self, class: &str, text: &str) -> Result<Element, JsValue> {
+        let p = self.doc.create_element("p")?;
+        p.set_class_name(class);
+        p.set_text_content(Some(text));
+        Ok(p)
+    }
+}
+
+/// A decorative 24×24 stroke icon, built as SVG nodes.
+fn icon(doc: &Document, path: &str) -> Result<Element, JsValue> {
+    let svg = doc.create_element_ns(Some(SVG_NS), "svg")?;
+    svg.set_attribute("viewBox", "0 0 24 24")?;
+    svg.set_attribute("aria-hidden", "true")?;
+    svg.set_attribute("focusable", "false")?;
+    let p = doc.create_element_ns(Some(SVG_NS), "path")?;
+    p.set_attribute("d", path)?;
+    svg.append_child(&p)?;
+    Ok(svg)
+}
+
+/// The shop's colours as custom properties on the host. Values that could break out of the
+/// declaration are dropped (the page then keeps the default teal).
+fn brand_css(colors: &Colors) -> String {
+    let safe = |v: &str| {
+        !v.is_empty()
+            && v.len() <= 64
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b" #(),.%+-/".contains(&b))
+    };
+    let mut css = String::from(":host{");
+    if safe(&colors.brand) {
+        css.push_str("--ferry-brand:");
+        css.push_str(&colors.brand);
+        css.push(';');
+    }
+    if safe(&colors.on_brand) {
+        css.push_str("--ferry-on-brand:");
+        css.push_str(&colors.on_brand);
+        css.push(';');
+    }
+    css.push('}');
+    css
+}

@@ -1,0 +1,88 @@
+//! Ferry's dev automation. `cargo xtask help` lists the commands.
+
+mod build;
+mod dev;
+mod inbox;
+mod proc;
+mod setup;
+mod size;
+mod test;
+mod util;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+cargo xtask <command>
+
+  dev            set up, build, and run the demo: storefront + widget + Worker in workerd
+                 (wrangler dev on 127.0.0.1:8787) and the local inbox (127.0.0.1:8788).
+                 Options: --port N, --inbox-port N. Ctrl-C stops everything.
+  test [GROUP…]  set up and run every check (groups: lint unit build check deploy e2e)
+  size           raw and gzip bytes of the loader, widget wasm, JS glue and Worker
+  setup          install what is missing (wasm target, worker-build, wasm-bindgen-cli,
+                 npm packages incl. Node 22; add --browser for Chromium)
+  build          build the widget, the storefront assets and the Worker
+  build-worker   build the Worker if it is out of date (wrangler's build command)
+  inbox          run only the local inbox receiver (--port N, default 8788)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match dispatch(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\n\x1b[1;31merror:\x1b[0m {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn flag(args: &[String], name: &str, default: u16) -> anyhow::Result<u16> {
+    match args.iter().position(|a| a == name) {
+        None => Ok(default),
+        Some(i) => {
+            let value = args
+                .get(i + 1)
+                .ok_or_else(|| anyhow::anyhow!("{name} needs a port number"))?;
+            value
+                .parse()
+                .map_err(|_| anyhow::anyhow!("{name} {value}: not a port number (1-65535)"))
+        }
+    }
+}
+
+fn dispatch(args: &[String]) -> anyhow::Result<()> {
+    let rest = args.get(1..).unwrap_or_default();
+    match args.first().map(String::as_str) {
+        Some("dev") => dev::run(&dev::Options {
+            port: flag(rest, "--port", 8787)?,
+            inbox_port: flag(rest, "--inbox-port", 8788)?,
+        }),
+        Some("test") => test::run_all(rest),
+        Some("size") => {
+            let tools = setup::ensure(false)?;
+            if !build::widget_dir().join("ferry_widget_bg.wasm").exists() {
+                build::site(&tools)?;
+            }
+            build::worker(&tools, false)?;
+            size::report()
+        }
+        Some("setup") => setup::ensure(rest.iter().any(|a| a == "--browser")).map(|_| ()),
+        Some("build") => {
+            let tools = setup::ensure(false)?;
+            build::site(&tools)?;
+            build::worker(&tools, rest.iter().any(|a| a == "--force"))
+        }
+        Some("build-worker") => build::worker(&setup::locate()?, false),
+        Some("inbox") => {
+            let port = flag(rest, "--port", 8788)?;
+            println!("inbox listening on http://127.0.0.1:{port}/handoffs");
+            inbox::serve(port)
+        }
+        Some("help" | "--help" | "-h") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => anyhow::bail!("unknown command `{other}`\n\n{HELP}"),
+    }
+}
