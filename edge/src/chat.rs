@@ -91,10 +91,12 @@ fn parse(body: &[u8]) -> Result<ChatRequest, ApiError> {
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        let message = if path == "." || path.is_empty() {
-            format!("malformed JSON: {inner}")
-        } else {
-            format!("`{path}`: {inner}")
+        let message = match inner.classify() {
+            serde_json::error::Category::Data if path != "." && path != "?" => {
+                format!("`{path}`: {inner}")
+            }
+            serde_json::error::Category::Data => inner.to_string(),
+            _ => format!("malformed JSON: {inner}"),
         };
         ApiError::BadRequest(message)
     })

