@@ -167,7 +167,7 @@ describe('worker in workerd', () => {
   });
 
   test('a retried message (same client_message_id) gets the same ticket and one delivery', async () => {
-    const overrides = { conversation_id: 'dedup-conv', client_message_id: 'dedup-msg', text: 'I need an invoice with my company VAT number for order 5521' };
+    const overrides = { conversation_id: 'dedup-conv', client_message_id: 'dedup-msg', text: 'The linen shirt I received has a torn seam, I would like a replacement' };
     const first = await chat(worker.base, overrides);
     const second = await chat(worker.base, overrides);
     assert.equal(first.json.reply.kind, 'handoff');
@@ -193,7 +193,7 @@ describe('worker in workerd', () => {
 
   test('a failed webhook delivery is retried until it succeeds, same webhook-id', async () => {
     failNext = 2;
-    const res = await chat(worker.base, { text: 'Do you have a discount for teachers?' });
+    const res = await chat(worker.base, { text: 'My parcel finally came but the box was crushed and the headphones are broken' });
     const ticket = res.json.reply.ticket;
     const rows = await eventually(() => {
       const r = worker.query(`SELECT status, attempts FROM handoffs WHERE ticket = '${ticket}'`);

@@ -93,6 +93,8 @@ fn request(site: &CompiledSite, text: &str, locale: Option<&str>) -> ChatRequest
         locale: locale.map(str::to_string),
         time_zone: None,
         contact: None,
+        country: None,
+        previous_language: None,
     }
 }
 

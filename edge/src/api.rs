@@ -18,7 +18,12 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         ("/v1/config", _) => Err(ApiError::MethodNotAllowed { allow: "GET, HEAD" }),
         ("/v1/chat", Method::Post) => {
             let body = read_body(&mut req).await?;
-            let response = chat::handle(&body, env).await?;
+            // Where the visitor is, as Cloudflare sees it: the default shipping country.
+            let geo_country = req
+                .cf()
+                .and_then(|cf| cf.country())
+                .filter(|c| c.len() == 2 && c != "XX" && c != "T1");
+            let response = chat::handle(&body, geo_country, env).await?;
             Ok(no_store(Response::from_json(&response)?)?)
         }
         ("/v1/chat", _) => Err(ApiError::MethodNotAllowed { allow: "POST" }),

@@ -14,9 +14,16 @@ use crate::delivery::Job;
 use crate::error::ApiError;
 use crate::store;
 
-pub async fn handle(body: &[u8], env: &Env) -> Result<ChatResponse, ApiError> {
-    let req = parse(body)?;
+pub async fn handle(
+    body: &[u8],
+    geo_country: Option<String>,
+    env: &Env,
+) -> Result<ChatResponse, ApiError> {
+    let mut req = parse(body)?;
     req.validate()?;
+    if req.country.is_none() {
+        req.country = geo_country;
+    }
     let site = site_or_error(&req.site)?;
 
     if let Some(reply) = store::finished_reply(env, &req).await? {
@@ -45,6 +52,7 @@ pub async fn handle(body: &[u8], env: &Env) -> Result<ChatResponse, ApiError> {
                 ferry_shared::Outcome::Handoff { reply_by, .. } => reply_by,
                 ferry_shared::Outcome::Answer { .. } => now,
             },
+            country: req.country.clone(),
         };
         // A retry finds the row its first attempt wrote and reuses that ticket.
         let payload = store::put_handoff(env, &req, &fresh, now).await?;

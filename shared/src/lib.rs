@@ -12,13 +12,21 @@ pub mod topic;
 pub mod wire;
 
 #[cfg(feature = "router")]
+pub mod country;
+#[cfg(feature = "router")]
+pub mod facts;
+#[cfg(feature = "router")]
 pub mod lang;
+#[cfg(feature = "router")]
+pub mod normalize;
 #[cfg(feature = "router")]
 pub mod router;
 #[cfg(feature = "router")]
 pub mod site;
 #[cfg(feature = "router")]
 pub mod urgency;
+#[cfg(feature = "webhook")]
+pub mod webhook;
 
 #[cfg(feature = "router")]
 pub use router::{Decision, Outcome, route};

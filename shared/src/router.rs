@@ -1,10 +1,23 @@
 //! The router: one message in, one [`Decision`] out. Pure: the caller passes `now`.
+//!
+//! 1. Fold the text ([`normalize::fold`]); detect the language; tag urgency and complaints.
+//! 2. Match every pattern at once (one `RegexSet`); drop rules vetoed by `unless`.
+//! 3. Keep the rules that can answer this shopper: their `when` holds for the shopper's
+//!    shipping zone and every placeholder fills (country known, size given).
+//! 4. Highest priority wins; on a tie, the rule earlier in the file.
+//! 5. Urgent, high or complaining messages go to a person even if a rule matched: a wrong
+//!    auto-answer costs the shop more than a handoff.
 
+use crate::country;
+use crate::facts::{self, Fill};
 use crate::lang::{self, LangCode};
+use crate::normalize::fold;
 use crate::site::{CompiledSite, Rule, link_for};
 use crate::topic::Topic;
 use crate::urgency;
-use crate::wire::{Answer, ChatRequest, Handoff, Language, Reply, Urgency, UrgencyTag};
+use crate::wire::{
+    Answer, ChatRequest, Handoff, Language, LanguageSource, Link, Reply, Urgency, UrgencyTag,
+};
 
 const HOUR_MS: i64 = 3_600_000;
 
@@ -13,8 +26,20 @@ const HOUR_MS: i64 = 3_600_000;
 pub struct Decision {
     pub language: Language,
     pub urgency: UrgencyTag,
+    /// The shipping country the answer used, and where it came from.
+    pub country: Option<(String, CountrySource)>,
     pub outcome: Outcome,
     pub trace: Trace,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountrySource {
+    /// Named in the message ("shipping to Brazil").
+    Text,
+    /// The request's `country` (the edge sets it from the visitor's location).
+    Request,
+    /// The region of the browser locale (`pt-BR`).
+    Locale,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,23 +53,31 @@ pub enum Outcome {
         /// True when the rule had no text in the detected language.
         fallback: bool,
         quick_replies: Vec<String>,
-        links: Vec<crate::wire::Link>,
+        links: Vec<Link>,
     },
     Handoff {
         topic: Topic,
+        /// The reply shown to the shopper: a rule's answer first when the rule says
+        /// `then = "handoff"`, then the handoff text.
         text: String,
         language: LangCode,
         fallback: bool,
+        /// The rule that answered before handing off, if any.
+        rule: Option<String>,
         /// Unix epoch milliseconds.
         reply_by: i64,
     },
 }
 
-/// Why: which rules' patterns fired and which were vetoed by `unless`.
+/// Why: which rules' patterns fired, which were vetoed, which could not fill their answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Trace {
     pub matched: Vec<String>,
     pub vetoed: Vec<String>,
+    /// Matched, but `when` did not hold or a placeholder had no value for this shopper.
+    pub inapplicable: Vec<String>,
+    /// Why a matched answer was overridden by a handoff, if it was.
+    pub overridden_by: Option<String>,
 }
 
 impl Decision {
@@ -55,6 +88,18 @@ impl Decision {
     pub fn topic(&self) -> Topic {
         match &self.outcome {
             Outcome::Answer { topic, .. } | Outcome::Handoff { topic, .. } => *topic,
+        }
+    }
+
+    pub fn reply_language(&self) -> LangCode {
+        match &self.outcome {
+            Outcome::Answer { language, .. } | Outcome::Handoff { language, .. } => *language,
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        match &self.outcome {
+            Outcome::Answer { text, .. } | Outcome::Handoff { text, .. } => text,
         }
     }
 
@@ -95,27 +140,23 @@ impl Decision {
     }
 }
 
-/// Lower-cases and folds whitespace; patterns are written against this form.
+/// Lower-cases, folds width and diacritics, collapses whitespace: the form patterns match.
 pub fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.extend(word.chars().flat_map(char::to_lowercase));
-    }
-    out
+    fold(text)
 }
 
 /// Routes one shopper message. Never fails: a loaded site has been fully checked.
 pub fn route(site: &CompiledSite, req: &ChatRequest, now: i64) -> Decision {
-    let text = normalise(&req.text);
-    let language = lang::detect(&req.text, &site.languages, req.locale.as_deref());
+    let text = fold(&req.text);
+    let language = detect_language(site, req);
     let detected = LangCode::parse(&language.code).unwrap_or(site.default_language());
     let urgency = urgency::tag(&text);
+    let complaint = urgency::complaint(&text);
+    let country = resolve_country(&text, req);
+    let size = facts::size_mention(&text);
 
     let mut trace = Trace::default();
-    let mut best: Option<&Rule> = None;
+    let mut best: Option<(&Rule, String, LangCode, bool)> = None;
     let mut last_rule = usize::MAX;
     for pattern in site.patterns.matches(&text).iter() {
         let index = site.pattern_rule[pattern];
@@ -129,20 +170,65 @@ pub fn route(site: &CompiledSite, req: &ChatRequest, now: i64) -> Decision {
             continue;
         }
         trace.matched.push(rule.id.clone());
-        // Highest priority wins; on a tie, the rule earlier in the file (deterministic).
-        if best.is_none_or(|b| rule.priority > b.priority) {
-            best = Some(rule);
+        if best
+            .as_ref()
+            .is_some_and(|(b, ..)| b.priority >= rule.priority)
+        {
+            continue; // a rule earlier in the file with at least this priority already answers
+        }
+        match answer_text(
+            site,
+            rule,
+            detected,
+            country.as_ref().map(|(c, _)| c.as_str()),
+            size.as_ref(),
+        ) {
+            Some((text, lang, fallback)) => best = Some((rule, text, lang, fallback)),
+            None => trace.inapplicable.push(rule.id.clone()),
         }
     }
 
+    let override_reason = if urgency.level >= Urgency::High {
+        Some(format!("urgency {}", urgency.level.as_str()))
+    } else {
+        complaint.as_ref().map(|c| format!("complaint ({c})"))
+    };
+    let handoff_topic = |matched: Option<Topic>| {
+        if urgency.reasons.iter().any(|r| r.starts_with("safety:")) {
+            Topic::Safety
+        } else if urgency.reasons.iter().any(|r| r.starts_with("legal:")) {
+            Topic::Legal
+        } else if complaint.is_some() || (urgency.level >= Urgency::High && matched.is_some()) {
+            Topic::Complaint
+        } else {
+            matched.unwrap_or(Topic::Other)
+        }
+    };
+    let reply_by = |urgent: bool| {
+        let hours = if urgent {
+            site.handoff.urgent_reply_within_hours
+        } else {
+            site.handoff.reply_within_hours
+        };
+        now + i64::from(hours) * HOUR_MS
+    };
+    let handoff_text = |urgent: bool| {
+        let texts = if urgent && !site.handoff.urgent_reply.is_empty() {
+            &site.handoff.urgent_reply
+        } else {
+            &site.handoff.reply
+        };
+        pick(site, texts, detected).map_or((site.default_language(), "", true), |(l, t, f)| {
+            (l, t.as_str(), f)
+        })
+    };
+
     let outcome = match best {
-        // Anything urgent or high goes to a person, even when a rule could answer.
-        Some(rule) if urgency.level < Urgency::High => {
-            let (lang, text, fallback) = pick(&rule.answer, detected, site.default_language());
+        Some((rule, text, lang, fallback)) if override_reason.is_none() && !rule.then_handoff => {
             Outcome::Answer {
                 rule: rule.id.clone(),
                 topic: rule.topic,
-                text: text.to_string(),
+                text,
                 language: lang,
                 fallback,
                 quick_replies: rule.quick_replies.get(&lang).cloned().unwrap_or_default(),
@@ -153,57 +239,153 @@ pub fn route(site: &CompiledSite, req: &ChatRequest, now: i64) -> Decision {
                     .collect(),
             }
         }
-        matched => {
-            let topic = if urgency.reasons.iter().any(|r| r.starts_with("safety:")) {
-                Topic::Safety
-            } else if urgency.reasons.iter().any(|r| r.starts_with("legal:")) {
-                Topic::Legal
-            } else if urgency.level >= Urgency::High && matched.is_some() {
-                Topic::Complaint
-            } else {
-                matched.map_or(Topic::Other, |r| r.topic)
-            };
-            let urgent = urgency.level == Urgency::Urgent;
-            let texts = if urgent && !site.handoff.urgent_reply.is_empty() {
-                &site.handoff.urgent_reply
-            } else {
-                &site.handoff.reply
-            };
-            let (lang, text, fallback) = pick(texts, detected, site.default_language());
-            let hours = if urgent {
-                site.handoff.urgent_reply_within_hours
-            } else {
-                site.handoff.reply_within_hours
-            };
+        Some((rule, text, lang, fallback)) if override_reason.is_none() => {
+            // `then = "handoff"`: the rule's answer, then a person follows up.
+            let (_, handoff, _) = handoff_text(false);
             Outcome::Handoff {
-                topic,
+                topic: rule.topic,
+                text: format!("{text}\n\n{handoff}"),
+                language: lang,
+                fallback,
+                rule: Some(rule.id.clone()),
+                reply_by: reply_by(false),
+            }
+        }
+        matched => {
+            trace.overridden_by = matched.as_ref().and(override_reason);
+            let matched_topic = matched.map(|(r, ..)| r.topic).or_else(|| {
+                // A rule that matched but could not fill its answer still says what it is about.
+                trace
+                    .inapplicable
+                    .first()
+                    .and_then(|id| site.rules.iter().find(|r| &r.id == id))
+                    .map(|r| r.topic)
+            });
+            let urgent = urgency.level == Urgency::Urgent;
+            let (lang, text, fallback) = handoff_text(urgent);
+            Outcome::Handoff {
+                topic: handoff_topic(matched_topic),
                 text: text.to_string(),
                 language: lang,
                 fallback,
-                reply_by: now + i64::from(hours) * HOUR_MS,
+                rule: None,
+                reply_by: reply_by(urgent),
             }
         }
     };
     Decision {
         language,
         urgency,
+        country,
         outcome,
         trace,
     }
 }
 
-/// The text in `want`, else in the default language (the loader guarantees one of them).
-fn pick(
-    texts: &std::collections::BTreeMap<LangCode, String>,
-    want: LangCode,
-    default: LangCode,
-) -> (LangCode, &str, bool) {
-    match texts.get(&want) {
-        Some(t) => (want, t, false),
-        None => (
-            default,
-            texts.get(&default).map_or("", String::as_str),
-            true,
-        ),
+/// The text decides when it is clear; otherwise the conversation's earlier language (the
+/// language of the previous reply, sent back by the widget) beats the browser locale.
+fn detect_language(site: &CompiledSite, req: &ChatRequest) -> Language {
+    let found = lang::detect(&req.text, &site.languages, req.locale.as_deref());
+    let decided_by_text = matches!(found.source, LanguageSource::Text | LanguageSource::Script)
+        && found.confidence >= 0.7;
+    let previous = req
+        .previous_language
+        .as_deref()
+        .and_then(LangCode::parse)
+        .filter(|l| site.languages.contains(l));
+    match previous {
+        Some(prev) if !decided_by_text => Language {
+            code: prev.to_string(),
+            confidence: 0.7,
+            source: LanguageSource::Conversation,
+        },
+        _ => found,
     }
+}
+
+/// The shipping country: named in the text, else the request's, else the locale's region.
+fn resolve_country(folded: &str, req: &ChatRequest) -> Option<(String, CountrySource)> {
+    if let Some(code) = country::find_in(folded) {
+        return Some((code.to_string(), CountrySource::Text));
+    }
+    if let Some(code) = req
+        .country
+        .as_deref()
+        .map(str::to_ascii_uppercase)
+        .filter(|c| country::is_known(c))
+    {
+        return Some((code, CountrySource::Request));
+    }
+    let region = req
+        .locale
+        .as_deref()?
+        .split(['-', '_'])
+        .skip(1)
+        .find(|part| part.len() == 2)?
+        .to_ascii_uppercase();
+    country::is_known(&region).then_some((region, CountrySource::Locale))
+}
+
+/// The rule's answer for this shopper, or `None` if the rule cannot answer them.
+fn answer_text(
+    site: &CompiledSite,
+    rule: &Rule,
+    want: LangCode,
+    country: Option<&str>,
+    size: Option<&(&'static str, String)>,
+) -> Option<(String, LangCode, bool)> {
+    if rule.needs_country && country.is_none() {
+        return None;
+    }
+    let zone = country.and_then(|c| site.facts.zone_of(c));
+    if !rule.when_zones.is_empty() && !zone.is_some_and(|z| rule.when_zones.contains(&z.name)) {
+        return None;
+    }
+    if rule.when_duties.is_some() && zone.map(|z| z.duties) != rule.when_duties {
+        return None;
+    }
+    let size_row = match (&rule.size_table, size) {
+        (Some(table), Some((system, value))) => {
+            facts::size_row(site.facts.sizes.get(table)?, system, value)
+        }
+        _ => None,
+    };
+    if rule.needs_size && size_row.is_none() {
+        return None;
+    }
+    let (lang, pieces, fallback) = pick(site, &rule.answer, want)?;
+    let fill = Fill {
+        shop_name: &site.name,
+        support_email: &site.support_email,
+        facts: &site.facts,
+        lang,
+        country,
+        size_row,
+    };
+    facts::fill(pieces, &fill).map(|text| (text, lang, fallback))
+}
+
+/// The text in `want`, else along the site's fallback chain, else in the default language.
+/// The flag says a fallback happened. `None` only for a map the loader would have refused.
+fn pick<'t, T>(
+    site: &CompiledSite,
+    texts: &'t std::collections::BTreeMap<LangCode, T>,
+    want: LangCode,
+) -> Option<(LangCode, &'t T, bool)> {
+    if let Some(t) = texts.get(&want) {
+        return Some((want, t, false));
+    }
+    let chain = site
+        .fallback
+        .get(&want)
+        .into_iter()
+        .flatten()
+        .copied()
+        .chain(std::iter::once(site.default_language()));
+    for lang in chain {
+        if let Some(t) = texts.get(&lang) {
+            return Some((lang, t, true));
+        }
+    }
+    texts.iter().next().map(|(l, t)| (*l, t, true))
 }

@@ -10,7 +10,9 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::facts::{self, Duties, Facts, FactsFile, Piece};
 use crate::lang::LangCode;
+use crate::normalize::fold_pattern;
 use crate::topic::Topic;
 use crate::wire::{Colors, Link, WIRE_VERSION, WidgetConfig};
 
@@ -26,6 +28,8 @@ struct SiteFile {
     #[serde(default)]
     widget: WidgetSection,
     handoff: HandoffSection,
+    #[serde(default)]
+    facts: Option<Spanned<FactsFile>>,
     #[serde(default, rename = "rule")]
     rules: Vec<RuleFile>,
 }
@@ -38,6 +42,10 @@ struct SiteSection {
     support_email: String,
     /// Languages the site answers in; the first is the default.
     languages: Spanned<Vec<Spanned<String>>>,
+    /// Where to look when a text is missing in a language, before the default:
+    /// `fallback.pt = ["es"]`.
+    #[serde(default)]
+    fallback: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -99,6 +107,24 @@ struct RuleFile {
     quick_replies: BTreeMap<Spanned<String>, Vec<String>>,
     #[serde(default)]
     links: Vec<LinkFile>,
+    /// Conditions on the shopper's shipping zone: `when.zones = ["EU"]`, `when.duties = "DAP"`.
+    #[serde(default)]
+    when: Option<WhenFile>,
+    /// The size table `{size.*}` placeholders convert with.
+    #[serde(default)]
+    sizes: Option<Spanned<String>>,
+    /// `"handoff"`: answer, and still hand the conversation to a person.
+    #[serde(default)]
+    then: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WhenFile {
+    #[serde(default)]
+    zones: Vec<Spanned<String>>,
+    #[serde(default)]
+    duties: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -153,6 +179,9 @@ pub struct CompiledSite {
     pub(crate) patterns: RegexSet,
     pub(crate) pattern_rule: Vec<usize>,
     pub(crate) handoff: Handoff,
+    pub facts: Facts,
+    /// Per language, where to look before the default language.
+    pub(crate) fallback: BTreeMap<LangCode, Vec<LangCode>>,
     widget: WidgetConfig,
 }
 
@@ -164,9 +193,20 @@ pub(crate) struct Rule {
     pub topic: Topic,
     pub priority: i32,
     pub unless: Vec<Regex>,
-    pub answer: BTreeMap<LangCode, String>,
+    pub answer: BTreeMap<LangCode, Vec<Piece>>,
     pub quick_replies: BTreeMap<LangCode, Vec<String>>,
     pub links: Vec<(BTreeMap<LangCode, String>, String)>,
+    /// Only for shoppers in these shipping zones (empty: any).
+    pub when_zones: Vec<String>,
+    /// Only for shoppers whose zone has this duties policy.
+    pub when_duties: Option<Duties>,
+    /// The size table for `{size.*}`.
+    pub size_table: Option<String>,
+    /// Some answer text needs the shopper's country / a size the shopper named.
+    pub needs_country: bool,
+    pub needs_size: bool,
+    /// Answer, then hand off as well.
+    pub then_handoff: bool,
 }
 
 #[derive(Debug)]
@@ -350,6 +390,23 @@ impl Loader<'_> {
             );
         }
 
+        let facts = match file.facts {
+            Some(spanned) => {
+                let span = spanned.span();
+                Facts::compile(spanned.into_inner()).or_else(|e| self.err(span, None, e))?
+            }
+            None => Facts::default(),
+        };
+        let mut fallback = BTreeMap::new();
+        for (lang, chain) in &file.site.fallback {
+            let from = site_lang(lang, None)?;
+            let to = chain
+                .iter()
+                .map(|l| site_lang(l, None))
+                .collect::<Result<Vec<_>, _>>()?;
+            fallback.insert(from, to);
+        }
+
         let mut rules = Vec::new();
         let mut sources = Vec::new();
         let mut pattern_rule = Vec::new();
@@ -393,7 +450,7 @@ impl Loader<'_> {
                 pattern_languages.push(site_lang(lang, rid)?);
                 for pat in pats {
                     self.regex(pat, rid)?;
-                    sources.push(pat.get_ref().clone());
+                    sources.push(fold_pattern(pat.get_ref()));
                     pattern_rule.push(rules.len());
                 }
             }
@@ -402,7 +459,85 @@ impl Loader<'_> {
                 .iter()
                 .map(|p| self.regex(p, rid))
                 .collect::<Result<Vec<_>, _>>()?;
-            let answer = texts(rule.answer, rid)?;
+            let size_table = match &rule.sizes {
+                Some(name) => match facts.sizes.get(name.get_ref()) {
+                    Some(table) => Some((name.get_ref().clone(), table)),
+                    None => {
+                        let known: Vec<_> = facts.sizes.keys().map(String::as_str).collect();
+                        return self.err(
+                            name.span(),
+                            rid,
+                            format!(
+                                "no size table `{}` in [facts.sizes] (there are: {})",
+                                name.get_ref(),
+                                known.join(", ")
+                            ),
+                        );
+                    }
+                },
+                None => None,
+            };
+            let mut answer = BTreeMap::new();
+            let (mut needs_country, mut needs_size) = (false, false);
+            for (lang, text) in &rule.answer {
+                let code = site_lang(lang, rid)?;
+                let pieces =
+                    facts::parse_template(text, &facts, size_table.as_ref().map(|(_, t)| *t))
+                        .or_else(|e| self.err(lang.span(), rid, format!("answer.{code}: {e}")))?;
+                for piece in &pieces {
+                    if let Piece::Slot(slot) = piece {
+                        needs_country |= slot.needs_country();
+                        needs_size |= matches!(slot, facts::Slot::Size(_));
+                    }
+                }
+                answer.insert(code, pieces);
+            }
+            let mut when_zones = Vec::new();
+            let mut when_duties = None;
+            if let Some(when) = &rule.when {
+                for zone in &when.zones {
+                    if !facts.zones.iter().any(|z| &z.name == zone.get_ref()) {
+                        let known: Vec<_> = facts.zones.iter().map(|z| z.name.as_str()).collect();
+                        return self.err(
+                            zone.span(),
+                            rid,
+                            format!(
+                                "unknown shipping zone `{}` (there are: {})",
+                                zone.get_ref(),
+                                known.join(", ")
+                            ),
+                        );
+                    }
+                    when_zones.push(zone.get_ref().clone());
+                }
+                if let Some(d) = &when.duties {
+                    when_duties = Some(Duties::parse(d.get_ref()).map_or_else(
+                        || {
+                            self.err(
+                                d.span(),
+                                rid,
+                                "when.duties must be \"DDP\" or \"DAP\"".into(),
+                            )
+                        },
+                        Ok,
+                    )?);
+                }
+                needs_country |= !when_zones.is_empty() || when_duties.is_some();
+            }
+            let then_handoff = match &rule.then {
+                None => false,
+                Some(t) if t.get_ref() == "handoff" => true,
+                Some(t) => {
+                    return self.err(
+                        t.span(),
+                        rid,
+                        format!(
+                            "then = \"{}\": the only follow-up is \"handoff\"",
+                            t.get_ref()
+                        ),
+                    );
+                }
+            };
             if !answer.contains_key(&languages[0]) {
                 return self.err(
                     rule.id.span(),
@@ -431,6 +566,12 @@ impl Loader<'_> {
                 answer,
                 quick_replies,
                 links,
+                when_zones,
+                when_duties,
+                size_table: size_table.map(|(name, _)| name),
+                needs_country,
+                needs_size,
+                then_handoff,
             });
         }
         let patterns = RegexSetBuilder::new(&sources)
@@ -477,6 +618,8 @@ impl Loader<'_> {
             patterns,
             pattern_rule,
             handoff,
+            facts,
+            fallback,
             widget,
         })
     }
@@ -500,7 +643,7 @@ impl Loader<'_> {
     }
 
     fn regex(&self, pattern: &Spanned<String>, rule: Option<&str>) -> Result<Regex, LoadError> {
-        RegexBuilder::new(pattern.get_ref())
+        RegexBuilder::new(&fold_pattern(pattern.get_ref()))
             .case_insensitive(true)
             .size_limit(PATTERN_SIZE_LIMIT)
             .build()

@@ -112,6 +112,46 @@ pub fn tag(normalised: &str) -> UrgencyTag {
     UrgencyTag { level, reasons }
 }
 
+/// Complaint signals: a topic word next to one of these is a problem for a person, not a
+/// question for a rule ("shipping took two months and the box was crushed").
+const COMPLAINTS: &[(&str, &str)] = &[
+    (
+        "complaint:damaged",
+        r"\b(damaged|crushed|broken|smashed|cracked|torn|ripped|dented|leaking)\b|danificad|quebrad|amassad|rasgad|da[nñ]ad|rot[oa]\b|aplastad|besch[aä]digt|kaputt|zerbrochen|zerdr[uü]ckt|ab[iî]m[ée]|cass[ée]|[ée]cras[ée]|danneggiat|rott[oa]\b|повреж|сломан|разбит|破损|损坏|壊れ|破損",
+    ),
+    (
+        "complaint:wrong_item",
+        r"wrong (item|size|color|colour|product|order)|not what i ordered|item errado|produto errado|producto equivocado|art[ií]culo (equivocado|incorrecto)|falsche[sn]? (artikel|gr[oö](ß|ss)e|produkt)|mauvais (article|produit)|articolo sbagliato|не тот товар|发错|間違った商品",
+    ),
+    (
+        "complaint:missing",
+        r"\b(missing|incomplete)\b|(item|piece|part)s? (is |are )?missing|faltando|falta(ba)? (un|uma?|el|o)|fehlt|manquant|mancante|не хватает|少了|足りない",
+    ),
+    (
+        "complaint:late",
+        r"\b(took|taking|been|waited|waiting)\b.{0,30}\b(\d+|two|three|four|several|many) (weeks|months)\b|(semanas|meses|wochen|monate|semaines|mois|settimane|mesi) (e|y|und|et|ed?) (nada|nichts|rien|niente)|j[aá] (faz|se passaram) .{0,10}(semanas|meses)",
+    ),
+    (
+        "complaint:defective",
+        r"\bdefective\b|\bfaulty\b|stopped working|doesn.?t work anymore|poor quality|bad quality|defeituos|parou de funcionar|defectuos|dej[oó] de funcionar|defekt|funktioniert nicht mehr|d[ée]fectueu|ne fonctionne plus|difettos|non funziona pi[uù]|брак|перестал работать|坏了|不能用了|故障",
+    ),
+];
+
+static COMPLAINT_SET: LazyLock<RegexSet> = LazyLock::new(|| {
+    // A constant lexicon of this crate; its compilation is covered by a test.
+    #[allow(clippy::unwrap_used)]
+    RegexSet::new(COMPLAINTS.iter().map(|(_, p)| *p)).unwrap()
+});
+
+/// The first complaint signal in normalised text, e.g. `complaint:damaged`.
+pub fn complaint(normalised: &str) -> Option<String> {
+    COMPLAINT_SET
+        .matches(normalised)
+        .iter()
+        .next()
+        .map(|i| COMPLAINTS[i].0.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

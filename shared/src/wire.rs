@@ -48,6 +48,14 @@ pub struct ChatRequest {
     pub time_zone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
+    /// The shipping country (ISO 3166-1 alpha-2) when known. The widget may send it; the edge
+    /// fills it from the visitor's location when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// The language of the previous reply in this conversation, so a short follow-up ("ok",
+    /// "e para Portugal?") stays in the conversation's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_language: Option<String>,
 }
 
 /// How the shop can reach the shopper, when the shopper gave it.
@@ -197,6 +205,9 @@ pub struct HandoffPayload {
     pub contact: Option<Contact>,
     /// Unix epoch milliseconds.
     pub reply_by: i64,
+    /// The shopper's shipping country when known (ISO 3166-1 alpha-2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
 }
 
 /// A detected language and how it was decided.
@@ -219,6 +230,8 @@ pub enum LanguageSource {
     Script,
     /// The browser locale decided, the text being too short or unclear.
     Locale,
+    /// The conversation's earlier messages decided, the text being too short or unclear.
+    Conversation,
     /// Nothing decided; the site's default language.
     Default,
 }
@@ -310,6 +323,26 @@ impl ChatRequest {
                     "must be an IANA time zone such as `Europe/Berlin`".into(),
                 ));
             }
+        }
+        if self
+            .country
+            .as_ref()
+            .is_some_and(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic()))
+        {
+            return Err(invalid(
+                "country",
+                "must be an ISO 3166-1 alpha-2 code such as `BR`".into(),
+            ));
+        }
+        if self
+            .previous_language
+            .as_ref()
+            .is_some_and(|l| !is_locale_tag(l))
+        {
+            return Err(invalid(
+                "previous_language",
+                "must be a language code such as `pt`".into(),
+            ));
         }
         if let Some(contact) = &self.contact {
             if contact
@@ -406,6 +439,8 @@ mod tests {
             locale: Some("pt-BR".into()),
             time_zone: Some("America/Sao_Paulo".into()),
             contact: None,
+            country: None,
+            previous_language: None,
         }
     }
 

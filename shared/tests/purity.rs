@@ -2,7 +2,17 @@
 //! that does IO, reads a clock or binds to a platform (worker, web-sys, ...) belongs in `edge`,
 //! `widget` or `cli`.
 
-const ALLOWED: &[&str] = &["serde", "serde_json", "regex", "toml", "whatlang"];
+const ALLOWED: &[&str] = &[
+    "serde",
+    "serde_json",
+    "regex",
+    "toml",
+    "whatlang",
+    "unicode-normalization",
+    "hmac",
+    "sha2",
+    "base64",
+];
 const PLATFORM: &[&str] = &[
     "worker",
     "web-sys",

@@ -1,10 +1,10 @@
 //! The widget's own words (labels, notices), per language. Shop content (greeting, answers,
 //! quick replies) comes from the site config instead; these are only the panel's chrome.
 //!
-//! Languages without a table here fall back to English. Templates use `{n}` and `{max}`.
+//! Languages without a table here fall back to English.
 
 /// Every string the panel shows that is not shop content.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Ui {
     /// Title before the config (and the shop name) has arrived.
     pub title: &'static str,
@@ -22,7 +22,8 @@ pub struct Ui {
     pub busy: &'static str,
     pub refused: &'static str,
     pub refused_long: &'static str,
-    pub too_long: &'static str,
+    /// The message is `n` characters long, over the limit `max`.
+    pub too_long: fn(usize, usize) -> String,
     pub retry_first: &'static str,
     pub ticket: &'static str,
     pub reply_by: &'static str,
@@ -44,7 +45,9 @@ pub static EN: Ui = Ui {
     busy: "We're busy right now. Trying again in a moment…",
     refused: "This message couldn't be accepted. Please rephrase it.",
     refused_long: "This message is too long. Please shorten it.",
-    too_long: "Your message is {n} characters long; the limit is {max}. Please shorten it.",
+    too_long: |n, max| {
+        format!("Your message is {n} characters long; the limit is {max}. Please shorten it.")
+    },
     retry_first: "Your last message hasn't been sent yet. Retry it first.",
     ticket: "Ticket",
     reply_by: "reply by",
@@ -66,7 +69,9 @@ pub static ES: Ui = Ui {
     busy: "Hay mucha demanda. Lo intentamos de nuevo en un momento…",
     refused: "No pudimos aceptar este mensaje. Reformúlalo, por favor.",
     refused_long: "Este mensaje es demasiado largo. Acórtalo, por favor.",
-    too_long: "Tu mensaje tiene {n} caracteres; el límite es {max}. Acórtalo, por favor.",
+    too_long: |n, max| {
+        format!("Tu mensaje tiene {n} caracteres; el límite es {max}. Acórtalo, por favor.")
+    },
     retry_first: "Tu último mensaje aún no se envió. Reinténtalo primero.",
     ticket: "Ticket",
     reply_by: "respuesta antes de",
@@ -88,7 +93,9 @@ pub static PT: Ui = Ui {
     busy: "Estamos com muita demanda. Tentando de novo em instantes…",
     refused: "Não foi possível aceitar esta mensagem. Reformule, por favor.",
     refused_long: "Esta mensagem é longa demais. Encurte, por favor.",
-    too_long: "Sua mensagem tem {n} caracteres; o limite é {max}. Encurte, por favor.",
+    too_long: |n, max| {
+        format!("Sua mensagem tem {n} caracteres; o limite é {max}. Encurte, por favor.")
+    },
     retry_first: "Sua última mensagem ainda não foi enviada. Tente de novo primeiro.",
     ticket: "Ticket",
     reply_by: "resposta até",
@@ -110,7 +117,11 @@ pub static FR: Ui = Ui {
     busy: "Nous sommes très sollicités. Nouvel essai dans un instant…",
     refused: "Ce message n'a pas pu être accepté. Reformulez-le, s'il vous plaît.",
     refused_long: "Ce message est trop long. Raccourcissez-le, s'il vous plaît.",
-    too_long: "Votre message fait {n} caractères ; la limite est de {max}. Raccourcissez-le, s'il vous plaît.",
+    too_long: |n, max| {
+        format!(
+            "Votre message fait {n} caractères ; la limite est de {max}. Raccourcissez-le, s'il vous plaît."
+        )
+    },
     retry_first: "Votre dernier message n'est pas encore parti. Réessayez-le d'abord.",
     ticket: "Ticket",
     reply_by: "réponse avant le",
@@ -132,7 +143,9 @@ pub static DE: Ui = Ui {
     busy: "Gerade ist viel los. Wir versuchen es gleich noch einmal…",
     refused: "Diese Nachricht konnte nicht angenommen werden. Bitte formulieren Sie sie um.",
     refused_long: "Diese Nachricht ist zu lang. Bitte kürzen Sie sie.",
-    too_long: "Ihre Nachricht hat {n} Zeichen; erlaubt sind {max}. Bitte kürzen Sie sie.",
+    too_long: |n, max| {
+        format!("Ihre Nachricht hat {n} Zeichen; erlaubt sind {max}. Bitte kürzen Sie sie.")
+    },
     retry_first: "Ihre letzte Nachricht wurde noch nicht gesendet. Bitte zuerst erneut versuchen.",
     ticket: "Ticket",
     reply_by: "Antwort bis",
@@ -154,11 +167,22 @@ pub static IT: Ui = Ui {
     busy: "Siamo molto occupati. Riproviamo tra un attimo…",
     refused: "Non è stato possibile accettare questo messaggio. Riformulalo, per favore.",
     refused_long: "Questo messaggio è troppo lungo. Accorcialo, per favore.",
-    too_long: "Il tuo messaggio ha {n} caratteri; il limite è {max}. Accorcialo, per favore.",
+    too_long: |n, max| {
+        format!("Il tuo messaggio ha {n} caratteri; il limite è {max}. Accorcialo, per favore.")
+    },
     retry_first: "Il tuo ultimo messaggio non è ancora stato inviato. Riprova prima quello.",
     ticket: "Ticket",
     reply_by: "risposta entro",
 };
+
+/// Tables are compared by identity: each language has exactly one.
+impl PartialEq for Ui {
+    fn eq(&self, other: &Ui) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Eq for Ui {}
 
 /// The table for a language code (`de`, `pt`), English when there is none.
 pub fn ui(lang: &str) -> &'static Ui {
@@ -177,9 +201,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_table_keeps_the_template_placeholders() {
+    fn every_table_states_both_numbers() {
         for table in [&EN, &ES, &PT, &FR, &DE, &IT] {
-            assert!(table.too_long.contains("{n}") && table.too_long.contains("{max}"));
+            let text = (table.too_long)(2345, 2000);
+            assert!(text.contains("2345") && text.contains("2000"), "{text}");
         }
         assert_eq!(ui("ja"), &EN);
         assert_eq!(ui("de"), &DE);

@@ -4,8 +4,9 @@
 //! This file is the runtime and the JS API; it owns no decisions and no DOM:
 //! - [`model`]: state, messages and `update` (pure, unit-tested natively);
 //! - [`view`]: the DOM inside the loader's ShadowRoot;
-//! - [`net`]: `fetch` to the edge; [`storage`]: `localStorage`; [`browser`]: ids, locale,
-//!   time zone and time formatting; [`i18n`]: the panel's own words.
+//! - [`net`]: `fetch` to the edge; [`decode`]: its JSON into the wire types;
+//!   [`storage`]: `localStorage`; [`browser`]: ids, locale, time zone and time formatting;
+//!   [`i18n`]: the panel's own words.
 //!
 //! The loop: a DOM event or a network result becomes a [`Msg`]; [`update`] changes the model
 //! and returns [`Cmd`]s; the view re-renders; the runtime performs the commands, whose
@@ -19,6 +20,7 @@
 //! - `open()`, `close()`, `toggle()`: show or hide the panel (no-ops before `mount`).
 
 pub mod browser;
+pub mod decode;
 pub mod i18n;
 pub mod model;
 pub mod net;

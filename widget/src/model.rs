@@ -10,7 +10,9 @@ use ferry_shared::wire::{
     ChatRequest, ChatResponse, Colors, Link, MAX_ID_LEN, MAX_TEXT_CHARS, MAX_URL_LEN, Reply,
     WIRE_VERSION, WidgetConfig, is_locale_tag,
 };
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
 
 use crate::i18n::{self, Ui};
 
@@ -38,9 +40,9 @@ pub struct Client {
     pub time_zone: Option<String>,
 }
 
-/// One line of the conversation log. Persisted (as JSON) so the conversation survives a page
-/// change, hence the short serde tags.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One line of the conversation log. Persisted as JSON (written by this derive, read back by
+/// `decode::entries`) so the conversation survives a page change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "k", rename_all = "snake_case")]
 pub enum Entry {
     /// What the shopper wrote.
@@ -52,10 +54,13 @@ pub enum Entry {
     /// An automatic answer.
     Bot {
         text: String,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(skip_serializing_if = "Vec::is_empty")]
         links: Vec<Link>,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(skip_serializing_if = "Vec::is_empty")]
         quick_replies: Vec<String>,
+        /// The language the answer is written in (sent back as `previous_language`).
+        #[serde(skip_serializing_if = "String::is_empty")]
+        language: String,
     },
     /// The question went to a person: the reply text, the ticket and the promised time.
     Handoff {
@@ -63,11 +68,13 @@ pub enum Entry {
         ticket: String,
         /// Unix epoch milliseconds.
         reply_by: i64,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        language: String,
     },
 }
 
 /// Where a shopper message is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Delivery {
     Sending,
@@ -178,7 +185,7 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cmd {
     FetchConfig,
-    Send(ChatRequest),
+    Send(Box<ChatRequest>),
     /// Persist the conversation log.
     Save(Vec<Entry>),
     Focus(Focus),
@@ -305,16 +312,29 @@ impl Model {
             locale: self.client.locale.clone(),
             time_zone: self.client.time_zone.clone(),
             contact: None,
+            country: None,
+            previous_language: self.previous_language(),
         }
+    }
+
+    /// The language of the last reply, so the edge keeps a short follow-up ("ok", "and to
+    /// Portugal?") in the conversation's language.
+    fn previous_language(&self) -> Option<String> {
+        self.entries.iter().rev().find_map(|e| match e {
+            Entry::Bot { language, .. } | Entry::Handoff { language, .. } => {
+                Some(language.clone()).filter(|l| is_locale_tag(l))
+            }
+            Entry::Shopper { .. } => None,
+        })
     }
 
     fn set_entry_state(&mut self, message_id: &str, new_state: Delivery) {
         for entry in self.entries.iter_mut().rev() {
-            if let Entry::Shopper { id, state, .. } = entry {
-                if id == message_id {
-                    *state = new_state;
-                    return;
-                }
+            if let Entry::Shopper { id, state, .. } = entry
+                && id == message_id
+            {
+                *state = new_state;
+                return;
             }
         }
     }
@@ -340,11 +360,7 @@ impl Model {
         }
         let chars = text.chars().count();
         if chars > MAX_TEXT_CHARS {
-            let text = self
-                .ui
-                .too_long
-                .replace("{n}", &chars.to_string())
-                .replace("{max}", &MAX_TEXT_CHARS.to_string());
+            let text = (self.ui.too_long)(chars, MAX_TEXT_CHARS);
             self.notice = Some(Notice { text, retry: false });
             return Vec::new();
         }
@@ -372,7 +388,7 @@ impl Model {
         if from_draft {
             self.draft.clear();
         }
-        vec![Cmd::Send(request), self.save()]
+        vec![Cmd::Send(Box::new(request)), self.save()]
     }
 }
 
@@ -405,12 +421,16 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                 .first()
                 .cloned()
                 .unwrap_or_else(|| lang.clone());
-            let in_lang = |map: &std::collections::BTreeMap<String, _>| {
-                map.get(&lang).or_else(|| map.get(&default)).cloned()
-            };
+            fn in_lang<T: Clone>(
+                map: &BTreeMap<String, T>,
+                lang: &str,
+                default: &str,
+            ) -> Option<T> {
+                map.get(lang).or_else(|| map.get(default)).cloned()
+            }
             let settings = Settings {
-                greeting: in_lang(&config.greeting),
-                quick_replies: in_lang(&config.quick_replies).unwrap_or_default(),
+                greeting: in_lang(&config.greeting, &lang, &default),
+                quick_replies: in_lang(&config.quick_replies, &lang, &default).unwrap_or_default(),
                 shop_name: config.shop_name,
                 colors: config.colors,
                 support_email: config.support_email,
@@ -467,11 +487,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                         .filter(|l| is_web_url(&l.url))
                         .collect(),
                     quick_replies: answer.quick_replies,
+                    language: answer.language,
                 },
                 Reply::Handoff(handoff) => Entry::Handoff {
                     text: handoff.text,
                     ticket: handoff.ticket,
                     reply_by: handoff.reply_by,
+                    language: handoff.language,
                 },
             });
             model.trim_log();
@@ -542,7 +564,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                 outbox.in_flight = true;
                 let request = outbox.request.clone();
                 model.set_entry_state(&request.client_message_id, Delivery::Sending);
-                cmds.push(Cmd::Send(request));
+                cmds.push(Cmd::Send(Box::new(request)));
                 cmds.push(model.save());
             }
             if !cmds.is_empty() {
@@ -595,8 +617,6 @@ pub fn is_web_url(url: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use ferry_shared::Topic;
     use ferry_shared::wire::{Answer, Handoff, Urgency};
 
@@ -699,6 +719,7 @@ mod tests {
         assert_eq!(req.page_url.as_deref(), Some("https://shop.example/p/1"));
         assert_eq!(req.locale.as_deref(), Some("de-AT"));
         assert_eq!(req.time_zone.as_deref(), Some("Europe/Vienna"));
+        assert_eq!(req.previous_language, None, "no reply yet");
         assert_eq!(req.validate(), Ok(()));
         assert!(matches!(cmds.get(1), Some(Cmd::Save(entries)) if entries.len() == 1));
         // A second submit while the first is in flight sends nothing.
@@ -727,14 +748,24 @@ mod tests {
             text,
             links,
             quick_replies,
+            language,
         } = &m.entries[1]
         else {
             panic!("expected a bot entry: {:?}", m.entries)
         };
         assert_eq!(text, "3–5 days.");
+        assert_eq!(language, "en");
         assert_eq!(links.len(), 1, "only http(s) links are kept");
         assert_eq!(m.chips(), quick_replies.as_slice());
         assert_eq!(m.chips(), ["Duties?".to_string()]);
+
+        // The next message tells the edge which language the conversation is in.
+        let cmds = typed(&mut m, "ok", "m2");
+        let Some(Cmd::Send(req)) = cmds.first() else {
+            panic!("expected a send: {cmds:?}")
+        };
+        assert_eq!(req.previous_language.as_deref(), Some("en"));
+        assert_eq!(req.validate(), Ok(()));
     }
 
     #[test]
@@ -755,7 +786,8 @@ mod tests {
             Some(&Entry::Handoff {
                 text: "A person will reply.".into(),
                 ticket: "FRY-7K2M9QXA".into(),
-                reply_by: 1_767_225_600_000
+                reply_by: 1_767_225_600_000,
+                language: "en".into(),
             })
         );
         assert!(m.chips().is_empty());
@@ -982,19 +1014,21 @@ mod tests {
     }
 
     #[test]
-    fn the_log_is_bounded_and_roundtrips_through_json() {
+    fn the_log_is_bounded() {
         let entries: Vec<Entry> = (0..MAX_ENTRIES + 5)
             .map(|i| Entry::Bot {
                 text: i.to_string(),
                 links: Vec::new(),
                 quick_replies: Vec::new(),
+                language: "en".into(),
             })
             .collect();
         let m = Model::new("demo".into(), "c".into(), "en", Client::default(), entries);
         assert_eq!(m.entries.len(), MAX_ENTRIES);
-        let json = serde_json::to_string(&m.entries).expect("ser");
-        let back: Vec<Entry> = serde_json::from_str(&json).expect("de");
-        assert_eq!(back, m.entries);
+        assert!(
+            matches!(&m.entries[0], Entry::Bot { text, .. } if text == "5"),
+            "oldest dropped"
+        );
     }
 
     #[test]

@@ -4,14 +4,13 @@
 //! show: no response at all (offline, timed out) is [`Failure::Network`], an error status is
 //! [`Failure::Http`] with the `{"error":{"code"}}` body and `Retry-After` when present.
 
-use ferry_shared::wire::{ChatRequest, ChatResponse, ErrorBody, WidgetConfig};
-use serde::de::DeserializeOwned;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::JsValue;
+use ferry_shared::wire::{ChatRequest, ChatResponse, WidgetConfig};
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestInit, Response};
 
+use crate::decode;
 use crate::model::Failure;
 
 /// A request that has not answered after this long is aborted and shown as retryable.
@@ -21,22 +20,18 @@ const TIMEOUT_MS: i32 = 20_000;
 pub async fn config(api: &str, site: &str) -> Result<WidgetConfig, Failure> {
     let site = String::from(js_sys::encode_uri_component(site));
     let body = call("GET", &format!("{api}/v1/config?site={site}"), None).await?;
-    parse(&body)
+    decode::widget_config(&body).ok_or(Failure::Malformed)
 }
 
 /// Sends one shopper message; retries must pass the same request (same client message id).
 pub async fn chat(api: &str, request: &ChatRequest) -> Result<ChatResponse, Failure> {
     let json = serde_json::to_string(request).map_err(|_| Failure::Malformed)?;
     let body = call("POST", &format!("{api}/v1/chat"), Some(&json)).await?;
-    parse(&body)
+    decode::chat_response(&body).ok_or(Failure::Malformed)
 }
 
-fn parse<T: DeserializeOwned>(body: &str) -> Result<T, Failure> {
-    serde_json::from_str(body).map_err(|_| Failure::Malformed)
-}
-
-/// One fetch; `Ok` is the body of a 2xx response.
-async fn call(method: &str, url: &str, json: Option<&str>) -> Result<String, Failure> {
+/// One fetch; `Ok` is the parsed JSON body of a 2xx response.
+async fn call(method: &str, url: &str, json: Option<&str>) -> Result<JsValue, Failure> {
     let window = web_sys::window().ok_or(Failure::Network)?;
     let init = RequestInit::new();
     init.set_method(method);
@@ -73,22 +68,19 @@ async fn call(method: &str, url: &str, json: Option<&str>) -> Result<String, Fai
     result
 }
 
-async fn read(window: &web_sys::Window, url: &str, init: &RequestInit) -> Result<String, Failure> {
+async fn read(window: &web_sys::Window, url: &str, init: &RequestInit) -> Result<JsValue, Failure> {
     let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, init))
         .await
         .map_err(|_| Failure::Network)?
         .dyn_into()
         .map_err(|_| Failure::Network)?;
-    let body = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|v| v.as_string()),
+    // The browser's JSON parser: the wasm carries none (see `decode`).
+    let body = match response.json() {
+        Ok(promise) => JsFuture::from(promise).await.ok(),
         Err(_) => None,
     };
     if response.ok() {
-        // A body cut off mid-way is a network failure, not a malformed answer.
-        return body.ok_or(Failure::Network);
+        return body.ok_or(Failure::Malformed);
     }
     let retry_after_secs = response
         .headers()
@@ -96,9 +88,7 @@ async fn read(window: &web_sys::Window, url: &str, init: &RequestInit) -> Result
         .ok()
         .flatten()
         .and_then(|v| v.trim().parse::<u32>().ok());
-    let code = body
-        .and_then(|b| serde_json::from_str::<ErrorBody>(&b).ok())
-        .map(|b| b.error.code);
+    let code = body.as_ref().and_then(decode::error_code);
     Err(Failure::Http {
         status: response.status(),
         code,

@@ -8,13 +8,13 @@
 //! Keys: `ferry:<site>:conversation` (an id) and `ferry:<site>:log` (JSON of [`Entry`]s).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
-use crate::browser;
 use crate::model::{Entry, is_id};
+use crate::{browser, decode};
 
 thread_local! {
-    static MEMORY: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    /// The fallback store: a handful of keys, so a list (smaller in wasm than a hash map).
+    static MEMORY: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
 }
 
 fn local_storage() -> Option<web_sys::Storage> {
@@ -29,17 +29,21 @@ fn get(key: &str) -> Option<String> {
     if let Some(value) = local_storage().and_then(|s| s.get_item(key).ok().flatten()) {
         return Some(value);
     }
-    MEMORY.with(|m| m.borrow().get(key).cloned())
+    MEMORY.with(|m| {
+        m.borrow()
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    })
 }
 
 fn set(key: &str, value: &str) {
     let stored = local_storage().is_some_and(|s| s.set_item(key, value).is_ok());
     MEMORY.with(|m| {
         let mut memory = m.borrow_mut();
-        if stored {
-            memory.remove(key);
-        } else {
-            memory.insert(key.to_string(), value.to_string());
+        memory.retain(|(k, _)| k != key);
+        if !stored {
+            memory.push((key.to_string(), value.to_string()));
         }
     });
 }
@@ -57,11 +61,11 @@ pub fn conversation_id(site: &str) -> String {
     id
 }
 
-/// The stored log of this site's conversation; empty if there is none or it does not parse
-/// (for example written by a future widget version).
+/// The stored log of this site's conversation; empty if there is none or it does not parse.
 pub fn load_log(site: &str) -> Vec<Entry> {
     get(&key(site, "log"))
-        .and_then(|json| serde_json::from_str(&json).ok())
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .map(|json| decode::entries(&json))
         .unwrap_or_default()
 }
 

@@ -93,7 +93,8 @@ impl View {
         title.set_id("ferry-title");
         let close = el("button", "ferry-close")?;
         close.set_attribute("type", "button")?;
-        close.append_child(&icon(&doc, ICON_CLOSE)?)?;
+        let close_icon = icon(&doc, ICON_CLOSE)?;
+        close.append_child(&close_icon)?;
         header.append_child(&title)?;
         header.append_child(&close)?;
 
@@ -107,7 +108,8 @@ impl View {
         typing.set_attribute("aria-hidden", "true")?;
         typing.set_attribute("hidden", "")?;
         for _ in 0..3 {
-            typing.append_child(&el("span", "ferry-dot")?)?;
+            let dot = el("span", "ferry-dot")?;
+            typing.append_child(&dot)?;
         }
         log.append_child(&greeting)?;
         log.append_child(&typing)?;
@@ -135,7 +137,8 @@ impl View {
         input.set_attribute("enterkeyhint", "send")?;
         let send = el("button", "ferry-send")?;
         send.set_attribute("type", "submit")?;
-        send.append_child(&icon(&doc, ICON_SEND)?)?;
+        let send_icon = icon(&doc, ICON_SEND)?;
+        send.append_child(&send_icon)?;
         form.append_child(&label)?;
         form.append_child(&input)?;
         form.append_child(&send)?;
@@ -367,11 +370,12 @@ impl View {
             return Ok(false);
         }
         let common = state.entries.len().min(entries.len());
-        for i in 0..common {
-            if state.entries[i] != entries[i] {
-                let node = self.entry_node(&entries[i], model)?;
-                state.nodes[i].replace_with_with_node_1(&node)?;
-                state.nodes[i] = node;
+        let shown = state.entries.iter().zip(&mut state.nodes);
+        for ((was, old), entry) in shown.zip(entries) {
+            if was != entry {
+                let node = self.entry_node(entry, model)?;
+                old.replace_with_with_node_1(&node)?;
+                *old = node;
             }
         }
         for node in state.nodes.drain(common..) {
@@ -398,9 +402,15 @@ impl View {
                 });
                 node.set_text_content(Some(text));
             }
-            Entry::Bot { text, links, .. } => {
+            Entry::Bot {
+                text,
+                links,
+                language,
+                ..
+            } => {
                 node.set_class_name("ferry-msg ferry-bot");
-                node.append_child(&self.paragraph("ferry-text", text)?)?;
+                let body = self.reply_text(text, language)?;
+                node.append_child(&body)?;
                 if !links.is_empty() {
                     let row = self.doc.create_element("p")?;
                     row.set_class_name("ferry-links");
@@ -420,18 +430,30 @@ impl View {
                 text,
                 ticket,
                 reply_by,
+                language,
             } => {
                 node.set_class_name("ferry-msg ferry-bot ferry-handoff");
-                node.append_child(&self.paragraph("ferry-text", text)?)?;
+                let body = self.reply_text(text, language)?;
+                node.append_child(&body)?;
                 let when = browser::format_time(*reply_by, model.client.locale.as_deref());
                 let line = format!(
                     "{} {ticket} · {} {when}",
                     model.ui.ticket, model.ui.reply_by
                 );
-                node.append_child(&self.paragraph("ferry-ticket", &line)?)?;
+                let ticket_line = self.paragraph("ferry-ticket", &line)?;
+                node.append_child(&ticket_line)?;
             }
         }
         Ok(node)
+    }
+
+    /// A reply's text, marked with its language (for screen readers, hyphenation, fonts).
+    fn reply_text(&self, text: &str, language: &str) -> Result<Element, JsValue> {
+        let p = self.paragraph("ferry-text", text)?;
+        if !language.is_empty() {
+            p.set_attribute("lang", language)?;
+        }
+        Ok(p)
     }
 
     fn paragraph(&self, class: &str, text: &str) -> Result<Element, JsValue> {

@@ -95,6 +95,7 @@ pub fn worker(tools: &Tools, force: bool) -> Result<()> {
     let inputs: Vec<PathBuf> = [
         "shared/src",
         "shared/Cargo.toml",
+        "shared/lid-model/lid.bin",
         "edge/src",
         "edge/sites",
         "edge/build.rs",

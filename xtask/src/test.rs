@@ -115,9 +115,14 @@ pub fn run_all(only: &[String]) -> Result<()> {
             total,
             "Worker in workerd, handoff delivery, widget in Chromium (node --test)",
         );
+        let mut files: Vec<_> = std::fs::read_dir(root.join("tests"))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
+            .collect();
+        files.sort();
         let mut cmd = Command::new(&tools.node);
         cmd.args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
-            .arg(root.join("tests"))
+            .args(&files)
             .current_dir(&root)
             .env("FERRY_ROOT", &root)
             .env("FERRY_NODE", &tools.node)

@@ -1,0 +1,487 @@
+//! Shop facts (shipping zones, duties, payment methods, returns, warranty, size tables, links)
+//! and answer templates whose `{placeholders}` are filled from them and from the request.
+//!
+//! A template is parsed once, at load; an unknown placeholder is a load error. At request time
+//! a placeholder that cannot be filled for this shopper (no country known, no size given)
+//! makes the rule not apply, so a more general rule or a person takes over: a rule never
+//! answers with a hole in its text.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::country;
+use crate::lang::LangCode;
+
+/// `[facts]` as written in the site file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FactsFile {
+    #[serde(default)]
+    pub return_days: Option<u32>,
+    #[serde(default)]
+    pub warranty_months: Option<u32>,
+    #[serde(default)]
+    pub links: BTreeMap<String, String>,
+    #[serde(default)]
+    pub shipping: Vec<ZoneFile>,
+    /// Payment methods by country code, `"*"` for everywhere else.
+    #[serde(default)]
+    pub payment: BTreeMap<String, Vec<String>>,
+    /// Size tables by name (`women`, `men`, `shoes`): rows of `system = size`.
+    #[serde(default)]
+    pub sizes: BTreeMap<String, Vec<BTreeMap<String, toml::Value>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ZoneFile {
+    pub zone: String,
+    /// ISO 3166-1 alpha-2 codes; `"*"` is every country not listed in another zone.
+    pub countries: Vec<String>,
+    pub days: [u32; 2],
+    pub cost: String,
+    #[serde(default)]
+    pub free_over: Option<String>,
+    pub carrier: String,
+    /// `DDP` (duties and taxes included) or `DAP` (paid by the shopper on delivery).
+    pub duties: String,
+}
+
+/// Compiled facts.
+#[derive(Debug, Default)]
+pub struct Facts {
+    pub return_days: Option<u32>,
+    pub warranty_months: Option<u32>,
+    pub links: BTreeMap<String, String>,
+    pub zones: Vec<Zone>,
+    pub payment: BTreeMap<String, Vec<String>>,
+    pub sizes: BTreeMap<String, SizeTable>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Zone {
+    pub name: String,
+    pub countries: Vec<String>,
+    pub days: (u32, u32),
+    pub cost: String,
+    pub free_over: Option<String>,
+    pub carrier: String,
+    pub duties: Duties,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duties {
+    /// Delivered duty paid: the price includes duties and import taxes.
+    Ddp,
+    /// Delivered at place: the shopper pays duties and taxes on delivery.
+    Dap,
+}
+
+impl Duties {
+    pub fn parse(s: &str) -> Option<Duties> {
+        match s.to_ascii_uppercase().as_str() {
+            "DDP" => Some(Duties::Ddp),
+            "DAP" => Some(Duties::Dap),
+            _ => None,
+        }
+    }
+}
+
+/// A size table: the systems it converts between and its rows.
+#[derive(Debug, Clone, Default)]
+pub struct SizeTable {
+    pub systems: Vec<String>,
+    pub rows: Vec<BTreeMap<String, String>>,
+}
+
+/// Size systems a shopper may name, and placeholder names `{size.<system>}`.
+pub const SIZE_SYSTEMS: &[&str] = &["eu", "us", "uk", "fr", "it", "jp", "cn", "br", "mx", "cm"];
+
+impl Facts {
+    /// Checks and compiles `[facts]`; errors are `(what, message)` for the loader to place.
+    pub(crate) fn compile(file: FactsFile) -> Result<Facts, String> {
+        let mut zones = Vec::new();
+        for z in file.shipping {
+            let duties = Duties::parse(&z.duties).ok_or_else(|| {
+                format!(
+                    "shipping zone `{}`: duties must be \"DDP\" or \"DAP\", not `{}`",
+                    z.zone, z.duties
+                )
+            })?;
+            if z.days[0] > z.days[1] {
+                return Err(format!(
+                    "shipping zone `{}`: days = [{}, {}] must be [min, max]",
+                    z.zone, z.days[0], z.days[1]
+                ));
+            }
+            for c in &z.countries {
+                if c != "*" && !country::is_known(c) {
+                    return Err(format!(
+                        "shipping zone `{}`: unknown country code `{c}` (use ISO 3166-1 alpha-2 such as DE, BR, or \"*\")",
+                        z.zone
+                    ));
+                }
+                if let Some(other) = zones.iter().find(|o: &&Zone| o.countries.contains(c)) {
+                    return Err(format!(
+                        "country `{c}` is in two shipping zones: `{}` and `{}`",
+                        other.name, z.zone
+                    ));
+                }
+            }
+            zones.push(Zone {
+                name: z.zone,
+                countries: z.countries,
+                days: (z.days[0], z.days[1]),
+                cost: z.cost,
+                free_over: z.free_over,
+                carrier: z.carrier,
+                duties,
+            });
+        }
+        for code in file.payment.keys() {
+            if code != "*" && !country::is_known(code) {
+                return Err(format!("[facts.payment]: unknown country code `{code}`"));
+            }
+        }
+        for (name, url) in &file.links {
+            if !url.starts_with("https://") {
+                return Err(format!("[facts.links] {name}: links must be https:// URLs"));
+            }
+        }
+        let mut sizes = BTreeMap::new();
+        for (name, rows) in file.sizes {
+            let mut table = SizeTable::default();
+            for row in rows {
+                let mut out = BTreeMap::new();
+                for (system, value) in row {
+                    if !SIZE_SYSTEMS.contains(&system.as_str()) {
+                        return Err(format!(
+                            "size table `{name}`: unknown size system `{system}`; use {}",
+                            SIZE_SYSTEMS.join(", ")
+                        ));
+                    }
+                    let text = match value {
+                        toml::Value::String(s) => s,
+                        toml::Value::Integer(i) => i.to_string(),
+                        toml::Value::Float(f) => f.to_string(),
+                        other => {
+                            return Err(format!(
+                                "size table `{name}`: `{system}` must be a size like 38 or \"8.5\", not {}",
+                                other.type_str()
+                            ));
+                        }
+                    };
+                    if !table.systems.contains(&system) {
+                        table.systems.push(system.clone());
+                    }
+                    out.insert(system, text);
+                }
+                table.rows.push(out);
+            }
+            sizes.insert(name, table);
+        }
+        Ok(Facts {
+            return_days: file.return_days,
+            warranty_months: file.warranty_months,
+            links: file.links,
+            zones,
+            payment: file.payment,
+            sizes,
+        })
+    }
+
+    /// The shipping zone of a country: its own, else the `"*"` zone.
+    pub fn zone_of(&self, country: &str) -> Option<&Zone> {
+        self.zones
+            .iter()
+            .find(|z| z.countries.iter().any(|c| c == country))
+            .or_else(|| {
+                self.zones
+                    .iter()
+                    .find(|z| z.countries.iter().any(|c| c == "*"))
+            })
+    }
+}
+
+/// A piece of an answer template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    Text(String),
+    Slot(Slot),
+}
+
+/// What a placeholder stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Slot {
+    ShopName,
+    SupportEmail,
+    ReturnDays,
+    WarrantyMonths,
+    Link(String),
+    /// The shopper's country, named in the answer's language.
+    Country,
+    ShippingDays,
+    ShippingCost,
+    ShippingFreeOver,
+    ShippingCarrier,
+    PaymentMethods,
+    /// The shopper's size converted to this system, from the rule's size table.
+    Size(String),
+}
+
+impl Slot {
+    /// Placeholders that need the shopper's country.
+    pub fn needs_country(&self) -> bool {
+        matches!(
+            self,
+            Slot::Country
+                | Slot::ShippingDays
+                | Slot::ShippingCost
+                | Slot::ShippingFreeOver
+                | Slot::ShippingCarrier
+                | Slot::PaymentMethods
+        )
+    }
+}
+
+/// Every placeholder name the loader accepts, for error messages.
+pub const PLACEHOLDERS: &str = "shop.name, support.email, returns.days, warranty.months, links.<name>, country, \
+shipping.days, shipping.cost, shipping.free_over, shipping.carrier, payment.methods, size.<system>";
+
+/// Parses a template. `{{` and `}}` are literal braces.
+pub fn parse_template(
+    text: &str,
+    facts: &Facts,
+    size_table: Option<&SizeTable>,
+) -> Result<Vec<Piece>, String> {
+    let mut pieces = Vec::new();
+    let mut literal = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                literal.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                literal.push('}');
+            }
+            '{' => {
+                let mut name = String::new();
+                loop {
+                    match chars.next() {
+                        Some('}') => break,
+                        Some(ch) => name.push(ch),
+                        None => {
+                            return Err(format!(
+                                "unclosed placeholder `{{{name}`; write `{{{{` for a literal brace"
+                            ));
+                        }
+                    }
+                }
+                if !literal.is_empty() {
+                    pieces.push(Piece::Text(std::mem::take(&mut literal)));
+                }
+                pieces.push(Piece::Slot(slot(name.trim(), facts, size_table)?));
+            }
+            '}' => return Err("stray `}`; write `}}` for a literal brace".into()),
+            c => literal.push(c),
+        }
+    }
+    if !literal.is_empty() {
+        pieces.push(Piece::Text(literal));
+    }
+    Ok(pieces)
+}
+
+fn slot(name: &str, facts: &Facts, size_table: Option<&SizeTable>) -> Result<Slot, String> {
+    let needs = |ok: bool, what: &str| {
+        if ok {
+            Ok(())
+        } else {
+            Err(format!("placeholder `{{{name}}}` needs {what} in [facts]"))
+        }
+    };
+    Ok(match name {
+        "shop.name" => Slot::ShopName,
+        "support.email" => Slot::SupportEmail,
+        "returns.days" => {
+            needs(facts.return_days.is_some(), "return_days")?;
+            Slot::ReturnDays
+        }
+        "warranty.months" => {
+            needs(facts.warranty_months.is_some(), "warranty_months")?;
+            Slot::WarrantyMonths
+        }
+        "country" => Slot::Country,
+        "shipping.days" | "shipping.cost" | "shipping.free_over" | "shipping.carrier" => {
+            needs(!facts.zones.is_empty(), "[[facts.shipping]] zones")?;
+            match name {
+                "shipping.days" => Slot::ShippingDays,
+                "shipping.cost" => Slot::ShippingCost,
+                "shipping.free_over" => Slot::ShippingFreeOver,
+                _ => Slot::ShippingCarrier,
+            }
+        }
+        "payment.methods" => {
+            needs(!facts.payment.is_empty(), "[facts.payment]")?;
+            Slot::PaymentMethods
+        }
+        _ => {
+            if let Some(link) = name.strip_prefix("links.") {
+                needs(facts.links.contains_key(link), &format!("links.{link}"))?;
+                return Ok(Slot::Link(link.to_string()));
+            }
+            if let Some(system) = name.strip_prefix("size.") {
+                let table = size_table.ok_or_else(|| format!("placeholder `{{{name}}}` needs the rule to name a size table: sizes = \"women\""))?;
+                if !table.systems.iter().any(|s| s == system) {
+                    return Err(format!(
+                        "placeholder `{{{name}}}`: the rule's size table has no `{system}` column (it has {})",
+                        table.systems.join(", ")
+                    ));
+                }
+                return Ok(Slot::Size(system.to_string()));
+            }
+            return Err(format!(
+                "unknown placeholder `{{{name}}}`; known: {PLACEHOLDERS}"
+            ));
+        }
+    })
+}
+
+/// What a request contributes to filling a template.
+#[derive(Debug, Clone, Copy)]
+pub struct Fill<'a> {
+    pub shop_name: &'a str,
+    pub support_email: &'a str,
+    pub facts: &'a Facts,
+    pub lang: LangCode,
+    pub country: Option<&'a str>,
+    pub size_row: Option<&'a BTreeMap<String, String>>,
+}
+
+/// Fills a template, or `None` if a placeholder has no value for this request.
+pub fn fill(pieces: &[Piece], f: &Fill<'_>) -> Option<String> {
+    let mut out = String::new();
+    let zone = || f.country.and_then(|c| f.facts.zone_of(c));
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Slot(slot) => {
+                let value = match slot {
+                    Slot::ShopName => f.shop_name.to_string(),
+                    Slot::SupportEmail => f.support_email.to_string(),
+                    Slot::ReturnDays => f.facts.return_days?.to_string(),
+                    Slot::WarrantyMonths => f.facts.warranty_months?.to_string(),
+                    Slot::Link(name) => f.facts.links.get(name)?.clone(),
+                    Slot::Country => country::name(f.country?, f.lang)?.to_string(),
+                    Slot::ShippingDays => {
+                        let (lo, hi) = zone()?.days;
+                        if lo == hi {
+                            lo.to_string()
+                        } else {
+                            format!("{lo}–{hi}")
+                        }
+                    }
+                    Slot::ShippingCost => zone()?.cost.clone(),
+                    Slot::ShippingFreeOver => zone()?.free_over.clone()?,
+                    Slot::ShippingCarrier => zone()?.carrier.clone(),
+                    Slot::PaymentMethods => {
+                        let c = f.country?;
+                        let methods = f
+                            .facts
+                            .payment
+                            .get(c)
+                            .or_else(|| f.facts.payment.get("*"))?;
+                        methods.join(", ")
+                    }
+                    Slot::Size(system) => f.size_row?.get(system)?.clone(),
+                };
+                out.push_str(&value);
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The size a shopper named ("US 8", "eu38", "uk size 10", "8 US"), as `(system, value)`.
+pub fn size_mention(folded: &str) -> Option<(&'static str, String)> {
+    use std::sync::LazyLock;
+    static RE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        // A constant pattern; covered by tests.
+        #[allow(clippy::unwrap_used)]
+        regex::Regex::new(
+            r"\b(eu|us|uk|fr|it|jp|cn|br|mx)\s?(?:size\s|talla\s|tamanho\s|taille\s|grosse\s|taglia\s)?(\d{1,2}(?:[.,]5)?)\b|\b(\d{1,2}(?:[.,]5)?)\s?(eu|us|uk|fr|it|jp|cn|br|mx)\b",
+        )
+        .unwrap()
+    });
+    let caps = RE.captures(folded)?;
+    let (system, value) = match (caps.get(1), caps.get(2), caps.get(3), caps.get(4)) {
+        (Some(s), Some(v), _, _) | (_, _, Some(v), Some(s)) => (s.as_str(), v.as_str()),
+        _ => return None,
+    };
+    let system = SIZE_SYSTEMS.iter().find(|s| **s == system)?;
+    Some((system, value.replace(',', ".")))
+}
+
+/// The row of `table` where `system` has `value`.
+pub fn size_row<'t>(
+    table: &'t SizeTable,
+    system: &str,
+    value: &str,
+) -> Option<&'t BTreeMap<String, String>> {
+    table
+        .rows
+        .iter()
+        .find(|row| row.get(system).is_some_and(|v| v == value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_mentions() {
+        let cases: &[(&str, Option<(&str, &str)>)] = &[
+            ("i'm a us 8, which eu size?", Some(("us", "8"))),
+            ("eu38 or eu40?", Some(("eu", "38"))),
+            ("uk size 10 please", Some(("uk", "10"))),
+            ("i usually wear 8.5 us", Some(("us", "8.5"))),
+            ("sou tamanho br 40", Some(("br", "40"))),
+            ("which size should i take", None),
+            ("bus 42 to the store", None),
+        ];
+        for (text, want) in cases {
+            let got = size_mention(text);
+            assert_eq!(got.as_ref().map(|(s, v)| (*s, v.as_str())), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn templates() {
+        let facts = Facts {
+            return_days: Some(30),
+            ..Facts::default()
+        };
+        assert_eq!(
+            parse_template("{{literal}} {returns.days} days", &facts, None),
+            Ok(vec![
+                Piece::Text("{literal} ".into()),
+                Piece::Slot(Slot::ReturnDays),
+                Piece::Text(" days".into())
+            ])
+        );
+        for bad in [
+            "{nope}",
+            "{shipping.days}",
+            "{size.us}",
+            "{returns.days",
+            "oops }",
+            "{warranty.months}",
+        ] {
+            assert!(parse_template(bad, &facts, None).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,394 @@
+//! Reading JSON into the wire types and the stored log, without serde's deserializer.
+//!
+//! Why: serde_json deserialization (parser, derived visitors, error messages that pull in
+//! float formatting) was about half of the shipped `.wasm` (≈46 KB of ≈97 KB gzipped). The
+//! browser parses JSON natively (`Response.json()`, `JSON.parse`); this module walks the
+//! parsed value through the small [`Json`] trait and builds the `ferry-shared` types.
+//!
+//! Drift guard: the tests serialize the shared types with their serde derives (the source of
+//! truth for the wire format) into `serde_json::Value`, which also implements [`Json`], and
+//! check that reading them back gives the same values.
+//!
+//! Reading is strict about what the widget shows (texts, ids, tickets) and lenient about
+//! what it ignores (an unknown topic or urgency from a newer edge reads as `other`/`normal`),
+//! so a cached widget keeps working when the edge grows.
+
+use std::collections::BTreeMap;
+
+use ferry_shared::Topic;
+use ferry_shared::wire::{
+    Answer, ChatResponse, Colors, Handoff, Link, Reply, Urgency, WidgetConfig,
+};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::model::{Delivery, Entry};
+
+/// A parsed JSON value.
+pub trait Json: Sized {
+    /// The member `key` of an object; `None` when missing or `null`.
+    fn get(&self, key: &str) -> Option<Self>;
+    fn string(&self) -> Option<String>;
+    fn number(&self) -> Option<f64>;
+    /// The elements of an array.
+    fn items(&self) -> Option<Vec<Self>>;
+    /// The members of an object, in any order.
+    fn members(&self) -> Option<Vec<(String, Self)>>;
+}
+
+impl Json for JsValue {
+    fn get(&self, key: &str) -> Option<JsValue> {
+        if !self.is_object() {
+            return None;
+        }
+        let value = js_sys::Reflect::get(self, &JsValue::from_str(key)).ok()?;
+        (!value.is_undefined() && !value.is_null()).then_some(value)
+    }
+
+    fn string(&self) -> Option<String> {
+        self.as_string()
+    }
+
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+
+    fn items(&self) -> Option<Vec<JsValue>> {
+        js_sys::Array::is_array(self).then(|| js_sys::Array::from(self).iter().collect())
+    }
+
+    fn members(&self) -> Option<Vec<(String, JsValue)>> {
+        if !self.is_object() || js_sys::Array::is_array(self) {
+            return None;
+        }
+        let object: &js_sys::Object = self.unchecked_ref();
+        js_sys::Object::entries(object)
+            .iter()
+            .map(|pair| {
+                let pair = js_sys::Array::from(&pair);
+                Some((pair.get(0).as_string()?, pair.get(1)))
+            })
+            .collect()
+    }
+}
+
+fn text<J: Json>(json: &J, key: &str) -> Option<String> {
+    json.get(key)?.string()
+}
+
+fn integer<J: Json>(json: &J, key: &str) -> Option<i64> {
+    let n = json.get(key)?.number()?;
+    (n.fract() == 0.0 && n.abs() < 9.0e15).then_some(n as i64)
+}
+
+fn strings<J: Json>(json: &J) -> Option<Vec<String>> {
+    json.items()?.iter().map(J::string).collect()
+}
+
+/// An optional list: missing is empty, present but malformed is an error.
+fn list<J: Json, T>(json: &J, key: &str, read: impl Fn(&J) -> Option<T>) -> Option<Vec<T>> {
+    match json.get(key) {
+        None => Some(Vec::new()),
+        Some(items) => items.items()?.iter().map(read).collect(),
+    }
+}
+
+fn map<J: Json, T>(json: &J, read: impl Fn(&J) -> Option<T>) -> Option<BTreeMap<String, T>> {
+    // Inserting one by one: collecting into a BTreeMap links a sort routine.
+    let mut map = BTreeMap::new();
+    for (key, value) in json.members()? {
+        map.insert(key, read(&value)?);
+    }
+    Some(map)
+}
+
+fn topic<J: Json>(json: &J) -> Option<Topic> {
+    Some(Topic::parse(&text(json, "topic")?).unwrap_or(Topic::Other))
+}
+
+fn link<J: Json>(json: &J) -> Option<Link> {
+    Some(Link {
+        label: text(json, "label")?,
+        url: text(json, "url")?,
+    })
+}
+
+/// `GET /v1/config`.
+pub fn widget_config<J: Json>(json: &J) -> Option<WidgetConfig> {
+    let colors = json.get("colors")?;
+    Some(WidgetConfig {
+        v: u16::try_from(integer(json, "v")?).ok()?,
+        site: text(json, "site")?,
+        shop_name: text(json, "shop_name")?,
+        greeting: map(&json.get("greeting")?, J::string)?,
+        quick_replies: match json.get("quick_replies") {
+            None => BTreeMap::new(),
+            Some(replies) => map(&replies, strings)?,
+        },
+        colors: Colors {
+            brand: text(&colors, "brand")?,
+            on_brand: text(&colors, "on_brand")?,
+        },
+        languages: strings(&json.get("languages")?)?,
+        support_email: text(json, "support_email")?,
+    })
+}
+
+/// `POST /v1/chat`.
+pub fn chat_response<J: Json>(json: &J) -> Option<ChatResponse> {
+    let reply = json.get("reply")?;
+    let reply = match text(&reply, "kind")?.as_str() {
+        "answer" => Reply::Answer(Answer {
+            text: text(&reply, "text")?,
+            topic: topic(&reply)?,
+            rule: text(&reply, "rule")?,
+            language: text(&reply, "language")?,
+            quick_replies: list(&reply, "quick_replies", J::string)?,
+            links: list(&reply, "links", link)?,
+        }),
+        "handoff" => Reply::Handoff(Handoff {
+            ticket: text(&reply, "ticket")?,
+            text: text(&reply, "text")?,
+            language: text(&reply, "language")?,
+            urgency: match text(&reply, "urgency")?.as_str() {
+                "low" => Urgency::Low,
+                "high" => Urgency::High,
+                "urgent" => Urgency::Urgent,
+                _ => Urgency::Normal,
+            },
+            topic: topic(&reply)?,
+            reply_by: integer(&reply, "reply_by")?,
+        }),
+        _ => return None,
+    };
+    Some(ChatResponse {
+        v: u16::try_from(integer(json, "v")?).ok()?,
+        conversation_id: text(json, "conversation_id")?,
+        client_message_id: text(json, "client_message_id")?,
+        reply,
+    })
+}
+
+/// The `code` of an error body `{"error":{"code","message"}}`.
+pub fn error_code<J: Json>(json: &J) -> Option<String> {
+    text(&json.get("error")?, "code")
+}
+
+/// The stored log (written with [`Entry`]'s serde derive). Entries this version cannot read
+/// are skipped rather than losing the whole conversation.
+pub fn entries<J: Json>(json: &J) -> Vec<Entry> {
+    json.items()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(entry)
+        .collect()
+}
+
+fn entry<J: Json>(json: &J) -> Option<Entry> {
+    Some(match text(json, "k")?.as_str() {
+        "shopper" => Entry::Shopper {
+            id: text(json, "id")?,
+            text: text(json, "text")?,
+            state: match text(json, "state")?.as_str() {
+                "sent" => Delivery::Sent,
+                "failed" => Delivery::Failed,
+                _ => Delivery::Sending,
+            },
+        },
+        "bot" => Entry::Bot {
+            text: text(json, "text")?,
+            links: list(json, "links", link)?,
+            quick_replies: list(json, "quick_replies", J::string)?,
+            language: text(json, "language").unwrap_or_default(),
+        },
+        "handoff" => Entry::Handoff {
+            text: text(json, "text")?,
+            ticket: text(json, "ticket")?,
+            reply_by: integer(json, "reply_by")?,
+            language: text(json, "language").unwrap_or_default(),
+        },
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use ferry_shared::wire::ErrorBody;
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    impl Json for Value {
+        fn get(&self, key: &str) -> Option<Value> {
+            self.as_object()?.get(key).filter(|v| !v.is_null()).cloned()
+        }
+        fn string(&self) -> Option<String> {
+            self.as_str().map(str::to_string)
+        }
+        fn number(&self) -> Option<f64> {
+            self.as_f64()
+        }
+        fn items(&self) -> Option<Vec<Value>> {
+            self.as_array().cloned()
+        }
+        fn members(&self) -> Option<Vec<(String, Value)>> {
+            Some(
+                self.as_object()?
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            )
+        }
+    }
+
+    fn value<T: serde::Serialize>(t: &T) -> Value {
+        serde_json::to_value(t).expect("serializes")
+    }
+
+    fn response(reply: Reply) -> ChatResponse {
+        ChatResponse {
+            v: 1,
+            conversation_id: "c1".into(),
+            client_message_id: "m1".into(),
+            reply,
+        }
+    }
+
+    #[test]
+    fn chat_responses_read_back_as_the_shared_serde_wrote_them() {
+        let answer = response(Reply::Answer(Answer {
+            text: "3–5 days".into(),
+            topic: Topic::CustomsDuties,
+            rule: "customs-duties".into(),
+            language: "en".into(),
+            quick_replies: vec!["Size guide".into()],
+            links: vec![Link {
+                label: "Track".into(),
+                url: "https://x.example/t".into(),
+            }],
+        }));
+        let bare = response(Reply::Answer(Answer {
+            text: "Hi".into(),
+            topic: Topic::Greeting,
+            rule: "greeting".into(),
+            language: "de".into(),
+            quick_replies: Vec::new(),
+            links: Vec::new(),
+        }));
+        let handoff = response(Reply::Handoff(Handoff {
+            ticket: "FRY-7K2M9QXA".into(),
+            text: "A person will reply.".into(),
+            language: "en".into(),
+            urgency: Urgency::Urgent,
+            topic: Topic::Safety,
+            reply_by: 1_767_225_600_000,
+        }));
+        for r in [answer, bare, handoff] {
+            assert_eq!(chat_response(&value(&r)), Some(r));
+        }
+    }
+
+    #[test]
+    fn the_demo_config_reads_back() {
+        let config = WidgetConfig {
+            v: 1,
+            site: "demo".into(),
+            shop_name: "Kestrel Goods".into(),
+            greeting: BTreeMap::from([("en".into(), "Hi!".into()), ("de".into(), "Hallo!".into())]),
+            quick_replies: BTreeMap::from([("en".into(), vec!["Shipping times".into()])]),
+            colors: Colors {
+                brand: "#0f766e".into(),
+                on_brand: "#ffffff".into(),
+            },
+            languages: vec!["en".into(), "de".into()],
+            support_email: "help@kestrel.example".into(),
+        };
+        assert_eq!(widget_config(&value(&config)), Some(config.clone()));
+        let mut without_replies = value(&config);
+        without_replies
+            .as_object_mut()
+            .expect("object")
+            .remove("quick_replies");
+        let read = widget_config(&without_replies).expect("quick_replies is optional");
+        assert!(read.quick_replies.is_empty());
+    }
+
+    #[test]
+    fn newer_edges_and_broken_bodies() {
+        // Unknown extra fields, topic and urgency: still readable.
+        let newer = json!({"v":1,"conversation_id":"c","client_message_id":"m","extra":true,
+            "reply":{"kind":"handoff","ticket":"FRY-1","text":"t","language":"en",
+                     "urgency":"critical","topic":"space.travel","reply_by":5}});
+        let Some(ChatResponse {
+            reply: Reply::Handoff(h),
+            ..
+        }) = chat_response(&newer)
+        else {
+            panic!("readable")
+        };
+        assert_eq!((h.urgency, h.topic), (Urgency::Normal, Topic::Other));
+        // What the shopper would see must be there and well-typed.
+        for broken in [
+            json!({"v":1,"conversation_id":"c","client_message_id":"m","reply":{"kind":"answer"}}),
+            json!({"v":1,"conversation_id":"c","client_message_id":"m","reply":{"kind":"poll"}}),
+            json!({"v":1,"conversation_id":"c","client_message_id":"m","reply":{"kind":"handoff",
+                "ticket":"T","text":"t","language":"en","urgency":"low","topic":"other","reply_by":1.5}}),
+            json!([1, 2]),
+            json!("text"),
+        ] {
+            assert_eq!(chat_response(&broken), None, "{broken}");
+        }
+        let error = ErrorBody {
+            error: ferry_shared::wire::ErrorDetail {
+                code: "too_large".into(),
+                message: "m".into(),
+            },
+        };
+        assert_eq!(error_code(&value(&error)).as_deref(), Some("too_large"));
+        assert_eq!(error_code(&json!({"message": "plain"})), None);
+    }
+
+    #[test]
+    fn the_stored_log_roundtrips_and_skips_what_it_cannot_read() {
+        let log = vec![
+            Entry::Shopper {
+                id: "m1".into(),
+                text: "hi".into(),
+                state: Delivery::Sent,
+            },
+            Entry::Shopper {
+                id: "m2".into(),
+                text: "x".into(),
+                state: Delivery::Failed,
+            },
+            Entry::Bot {
+                text: "Hello".into(),
+                links: vec![Link {
+                    label: "L".into(),
+                    url: "https://x.example".into(),
+                }],
+                quick_replies: vec!["Q".into()],
+                language: "pt".into(),
+            },
+            Entry::Bot {
+                text: "Plain".into(),
+                links: Vec::new(),
+                quick_replies: Vec::new(),
+                language: String::new(),
+            },
+            Entry::Handoff {
+                text: "t".into(),
+                ticket: "FRY-2".into(),
+                reply_by: 42,
+                language: "de".into(),
+            },
+        ];
+        assert_eq!(entries(&value(&log)), log);
+        let mut stored = value(&log);
+        stored
+            .as_array_mut()
+            .expect("array")
+            .push(json!({"k": "video", "url": "x"}));
+        assert_eq!(entries(&stored), log);
+        assert_eq!(entries(&json!({"not": "a list"})), Vec::new());
+    }
+}
