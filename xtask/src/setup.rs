@@ -130,9 +130,15 @@ pub fn ensure(browser: bool) -> Result<Tools> {
     if fresh && npm_bin.join("wrangler").exists() {
         println!("    ok  npm packages (wrangler, wasm-opt, playwright-core, node 22)");
     } else {
-        println!("    ..  installing npm packages from package-lock.json (npm ci)");
+        // `npm install`, not `npm ci`: the lock pins every version, but the registry this
+        // machine reaches lacks some other platforms' optional workerd builds, which `npm ci`
+        // treats as an out-of-sync lock. `npm install` installs exactly the locked versions
+        // for this platform and leaves the lock unchanged.
+        println!(
+            "    ..  installing npm packages pinned by package-lock.json (npm install, about 1 minute)"
+        );
         run(Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
+            .args(["install", "--no-audit", "--no-fund"])
             .current_dir(root()))?;
     }
 
