@@ -4,6 +4,10 @@
 //! - `ferry check SITE.toml`: load errors with line and column, and a coverage matrix.
 //! - `ferry try SITE.toml "text" [--locale de-DE]`: one decision and why.
 //! - `ferry route SITE.toml`: JSON lines in (`{"text","locale"?}`), one decision per line out.
+//! - `ferry eval SITE.toml DATA.csv --text-column C --label-column C --map MAP.toml`: precision
+//!   and coverage of the rules on labelled messages (see `eval.rs`).
+
+mod eval;
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
@@ -16,6 +20,8 @@ usage:
   ferry check SITE.toml                          check a site file; print its coverage
   ferry try SITE.toml \"message\" [--locale TAG]   route one message and explain the decision
   ferry route SITE.toml < in.jsonl > out.jsonl   route JSON lines {\"text\", \"locale\"?}
+  ferry eval SITE.toml DATA.csv --text-column C --label-column C --map MAP.toml
+             [--examples N] [--fail-under 0.98]  precision and coverage on labelled messages
 ";
 
 /// The instant decisions are computed at, for reproducible output (reply-by times).
@@ -71,6 +77,53 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         "route" => route_lines(&site),
+        "eval" => {
+            let data = args
+                .get(2)
+                .filter(|a| !a.starts_with("--"))
+                .ok_or_else(|| format!("`eval` needs a CSV file\n{USAGE}"))?;
+            let required = |name: &str| {
+                option(args, name).ok_or_else(|| format!("`eval` needs {name}\n{USAGE}"))
+            };
+            let (text_column, label_column, map) = (
+                required("--text-column")?,
+                required("--label-column")?,
+                required("--map")?,
+            );
+            let examples = match option(args, "--examples") {
+                Some(n) => n
+                    .parse()
+                    .map_err(|_| format!("--examples must be a number, not `{n}`"))?,
+                None => 20,
+            };
+            let fail_under = match option(args, "--fail-under") {
+                Some(p) => Some(
+                    p.parse::<f64>()
+                        .ok()
+                        .filter(|p| (0.0..=1.0).contains(p))
+                        .ok_or_else(|| {
+                            format!("--fail-under must be between 0 and 1, not `{p}`")
+                        })?,
+                ),
+                None => None,
+            };
+            let opts = eval::Options {
+                data,
+                text_column: &text_column,
+                label_column: &label_column,
+                map: &map,
+                examples,
+                fail_under,
+            };
+            let (report, summary) = eval::run(&site, &opts)?;
+            print!("{report}");
+            let below = fail_under.is_some_and(|min| summary.precision().unwrap_or(1.0) < min);
+            Ok(if below {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
         other => Err(format!("unknown command `{other}`\n{USAGE}")),
     }
 }
@@ -206,12 +259,20 @@ fn explain(site: &CompiledSite, text: &str, locale: Option<&str>) {
             text,
             language,
             fallback,
+            rule,
             ..
         } => {
+            let answered = rule
+                .as_ref()
+                .map(|r| format!(" after rule `{r}` answered (then = \"handoff\")"))
+                .unwrap_or_default();
             println!(
-                "decision  handoff to a person (topic {topic}) in {language}{}",
+                "decision  handoff to a person (topic {topic}){answered} in {language}{}",
                 if *fallback { " (fallback)" } else { "" }
             );
+            if let Some(reason) = &d.trace.overridden_by {
+                println!("          a rule matched, but {reason} sends this to a person");
+            }
             println!("\n{text}");
         }
     }
@@ -251,9 +312,13 @@ fn route_lines(site: &CompiledSite) -> Result<ExitCode, String> {
                         language.as_str(),
                         text.as_str(),
                     ),
-                    Outcome::Handoff { language, text, .. } => {
-                        ("handoff", None, language.as_str(), text.as_str())
-                    }
+                    // `rule` is set when a rule answered before handing off (`then = "handoff"`).
+                    Outcome::Handoff {
+                        language,
+                        text,
+                        rule,
+                        ..
+                    } => ("handoff", rule.as_deref(), language.as_str(), text.as_str()),
                 };
                 serde_json::json!({
                     "kind": kind, "topic": d.topic(), "rule": rule, "language": language,

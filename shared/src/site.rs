@@ -102,7 +102,7 @@ struct RuleFile {
     patterns: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
     #[serde(default)]
     unless: Vec<Spanned<String>>,
-    answer: BTreeMap<Spanned<String>, String>,
+    answer: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     quick_replies: BTreeMap<Spanned<String>, Vec<String>>,
     #[serde(default)]
@@ -481,9 +481,12 @@ impl Loader<'_> {
             let (mut needs_country, mut needs_size) = (false, false);
             for (lang, text) in &rule.answer {
                 let code = site_lang(lang, rid)?;
-                let pieces =
-                    facts::parse_template(text, &facts, size_table.as_ref().map(|(_, t)| *t))
-                        .or_else(|e| self.err(lang.span(), rid, format!("answer.{code}: {e}")))?;
+                let pieces = facts::parse_template(
+                    text.get_ref(),
+                    &facts,
+                    size_table.as_ref().map(|(_, t)| *t),
+                )
+                .or_else(|e| self.err(text.span(), rid, format!("answer.{code}: {e}")))?;
                 for piece in &pieces {
                     if let Piece::Slot(slot) = piece {
                         needs_country |= slot.needs_country();

@@ -9,10 +9,13 @@ use anyhow::{Context, Result};
 
 use crate::util::describe;
 
+/// A running server. Dropping it stops its process group, so an early return, an error or
+/// a panic (a closed stdout, say) never leaves a server behind.
 #[derive(Debug)]
 pub struct Server {
     pub name: String,
     child: Child,
+    stopped: bool,
 }
 
 impl Server {
@@ -25,6 +28,7 @@ impl Server {
         Ok(Server {
             name: name.to_string(),
             child,
+            stopped: false,
         })
     }
 
@@ -39,6 +43,14 @@ impl Server {
 
     /// SIGTERM to the whole group, then SIGKILL after `grace`.
     pub fn stop(mut self, grace: Duration) {
+        self.stop_group(grace);
+    }
+
+    fn stop_group(&mut self, grace: Duration) {
+        if self.stopped {
+            return;
+        }
+        self.stopped = true;
         let group = format!("-{}", self.pid());
         let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
         let deadline = Instant::now() + grace;
@@ -53,6 +65,12 @@ impl Server {
             .stderr(std::process::Stdio::null())
             .status();
         let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop_group(Duration::from_secs(3));
     }
 }
 
