@@ -80,7 +80,7 @@ function wrangler(args, opts = {}) {
 }
 
 /// Starts the Worker with a fresh local state folder (D1 migrated) and the given webhook.
-export async function startWorker({ webhookUrl }) {
+export async function startWorker({ webhookUrl, vars = {} }) {
   const state = mkdtempSync(path.join(os.tmpdir(), 'ferry-state-'));
   const migrate = wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state]);
   if (migrate.status !== 0) throw new Error(`D1 migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
@@ -88,7 +88,8 @@ export async function startWorker({ webhookUrl }) {
   const port = await freePort();
   const inspector = await freePort();
   const args = [WRANGLER, 'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
-    '--persist-to', state, '--var', `WEBHOOK_URL:${webhookUrl}`, '--show-interactive-dev-session=false'];
+    '--persist-to', state, '--var', `WEBHOOK_URL:${webhookUrl}`, '--show-interactive-dev-session=false',
+    ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])];
   const child = spawn(NODE, args, { cwd: EDGE, env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.on('data', (d) => { log += d; });

@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,6 +14,23 @@ import { after, before, describe, test } from 'node:test';
 import { chat, eventually, ROOT, startReceiver, startWorker } from './harness.mjs';
 
 const SITE_FILE = path.join(ROOT, 'edge/sites/demo.toml');
+// A throwaway signing key for this test run (Standard Webhooks `whsec_` + base64).
+const SECRET = `whsec_${Buffer.from(Array.from({ length: 24 }, (_, i) => (i * 37 + 11) % 256)).toString('base64')}`;
+
+/// Verifies a delivery the way a receiver would, independently of the Rust code.
+function assertSigned(hit) {
+  const id = hit.headers['webhook-id'];
+  const ts = hit.headers['webhook-timestamp'];
+  assert.ok(id && ts, 'webhook-id and webhook-timestamp are present');
+  assert.ok(Math.abs(Date.now() / 1000 - Number(ts)) < 300, 'timestamp within 5 minutes');
+  const key = Buffer.from(SECRET.slice('whsec_'.length), 'base64');
+  const expected = createHmac('sha256', key).update(`${id}.${ts}.${hit.text}`).digest();
+  const sigs = hit.headers['webhook-signature'].split(' ').filter((s) => s.startsWith('v1,'));
+  assert.ok(sigs.some((s) => {
+    const got = Buffer.from(s.slice(3), 'base64');
+    return got.length === expected.length && timingSafeEqual(got, expected);
+  }), `a v1 signature matches: ${hit.headers['webhook-signature']}`);
+}
 
 /// What `ferry route` decides for these inputs (JSON lines in, JSON lines out).
 function ferryRoute(inputs) {
@@ -47,7 +65,7 @@ describe('worker in workerd', () => {
   before(async () => {
     // The receiver fails the first `failNext` deliveries with a 500, then accepts.
     receiver = await startReceiver(() => (failNext-- > 0 ? { status: 500 } : { status: 200 }));
-    worker = await startWorker({ webhookUrl: receiver.url });
+    worker = await startWorker({ webhookUrl: receiver.url, vars: { WEBHOOK_SECRET: SECRET } });
   });
   after(async () => {
     await worker?.stop();
@@ -82,10 +100,12 @@ describe('worker in workerd', () => {
   });
 
   test('POST /v1/chat answers from the rules, as ferry route does, in the shopper language', async () => {
+    // The shopper's country is given: otherwise the Worker takes it from Cloudflare's geo data,
+    // which local runs fill with a placeholder location.
     const inputs = [
-      { text: 'how long does shipping to Germany take?' },
-      { text: 'quanto tempo demora a entrega para o Brasil?', locale: 'pt-BR' },
-      { text: 'Sind Zollgebühren im Preis enthalten?', locale: 'de-DE' },
+      { text: 'how long does shipping to Germany take?', country: 'FR' },
+      { text: 'quanto tempo demora a entrega para o Brasil?', locale: 'pt-BR', country: 'BR' },
+      { text: 'Sind Zollgebühren im Preis enthalten?', locale: 'de-DE', country: 'DE' },
     ];
     const expected = ferryRoute(inputs);
     for (const [i, input] of inputs.entries()) {
@@ -148,6 +168,7 @@ describe('worker in workerd', () => {
     assert.equal(hit.method, 'POST');
     assert.equal(hit.headers['content-type'], 'application/json');
     assert.equal(hit.headers['webhook-id'], hit.body.id);
+    assertSigned(hit);
     assert.equal(hit.body.v, 1);
     assert.equal(hit.body.site, 'demo');
     assert.equal(hit.body.question, text);
@@ -203,6 +224,25 @@ describe('worker in workerd', () => {
     const posts = receiver.received.filter((r) => r.body?.ticket === ticket);
     assert.equal(posts.length, 3);
     assert.equal(new Set(posts.map((p) => p.headers['webhook-id'])).size, 1);
+  });
+
+  test('card numbers are masked before they are stored or sent', async () => {
+    const text = 'I was charged twice on my card 4242 4242 4242 4242, please refund one';
+    const res = await chat(worker.base, { text });
+    assert.equal(res.json.reply.kind, 'handoff');
+    const hit = await receiver.waitFor((r) => r.body?.ticket === res.json.reply.ticket);
+    assertSigned(hit);
+    assert.doesNotMatch(hit.text, /4242 4242 4242/);
+    assert.match(hit.body.question, /•••• •••• •••• 4242/);
+    const stored = worker.query(`SELECT text FROM messages WHERE conversation_id = '${res.request.conversation_id}' AND role = 'shopper'`);
+    assert.equal(stored.length, 1);
+    assert.doesNotMatch(stored[0].text, /4242 4242 4242/);
+    const payload = worker.query(`SELECT payload_json FROM handoffs WHERE ticket = '${res.json.reply.ticket}'`)[0].payload_json;
+    assert.doesNotMatch(payload, /4242 4242 4242/);
+    // An order number that fails the Luhn check is left alone.
+    const order = await chat(worker.base, { text: 'my order 1234 5678 9012 3456 arrived with a torn box' });
+    const orderHit = await receiver.waitFor((r) => r.body?.ticket === order.json.reply.ticket);
+    assert.match(orderHit.body.question, /1234 5678 9012 3456/);
   });
 
   test('static assets: the storefront carries the one tag; loader and widget bundle are served', async () => {

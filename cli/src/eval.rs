@@ -152,7 +152,11 @@ pub fn run(site: &CompiledSite, opts: &Options<'_>) -> Result<(String, Summary),
             *unmapped.entry(label.to_string()).or_default() += 1;
             continue;
         };
-        let decision = route(site, &crate::request(site, text, None), crate::FIXED_NOW);
+        let decision = route(
+            site,
+            &crate::request(site, text, None, None),
+            crate::FIXED_NOW,
+        );
         let answered_by = match &decision.outcome {
             Outcome::Answer { rule, topic, .. } => Some((rule.as_str(), *topic, false)),
             Outcome::Handoff {

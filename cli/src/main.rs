@@ -2,8 +2,8 @@
 //! as the Worker (`ferry-shared`), so what it says is what shoppers will get.
 //!
 //! - `ferry check SITE.toml`: load errors with line and column, and a coverage matrix.
-//! - `ferry try SITE.toml "text" [--locale de-DE]`: one decision and why.
-//! - `ferry route SITE.toml`: JSON lines in (`{"text","locale"?}`), one decision per line out.
+//! - `ferry try SITE.toml "text" [--locale de-DE] [--country BR]`: one decision and why.
+//! - `ferry route SITE.toml`: JSON lines in (`{"text","locale"?,"country"?}`), one decision per line out.
 //! - `ferry eval SITE.toml DATA.csv --text-column C --label-column C --map MAP.toml`: precision
 //!   and coverage of the rules on labelled messages (see `eval.rs`).
 
@@ -18,8 +18,8 @@ use ferry_shared::{CompiledSite, Outcome, Topic, route};
 const USAGE: &str = "\
 usage:
   ferry check SITE.toml                          check a site file; print its coverage
-  ferry try SITE.toml \"message\" [--locale TAG]   route one message and explain the decision
-  ferry route SITE.toml < in.jsonl > out.jsonl   route JSON lines {\"text\", \"locale\"?}
+  ferry try SITE.toml \"message\" [--locale TAG] [--country CC]   route one message and explain why
+  ferry route SITE.toml < in.jsonl > out.jsonl   route JSON lines {\"text\", \"locale\"?, \"country\"?}
   ferry eval SITE.toml DATA.csv --text-column C --label-column C --map MAP.toml
              [--examples N] [--fail-under 0.98]  precision and coverage on labelled messages
 ";
@@ -73,7 +73,8 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 .get(2)
                 .ok_or_else(|| format!("`try` needs a message\n{USAGE}"))?;
             let locale = option(args, "--locale");
-            explain(&site, text, locale.as_deref());
+            let country = option(args, "--country");
+            explain(&site, text, locale.as_deref(), country.as_deref());
             Ok(ExitCode::SUCCESS)
         }
         "route" => route_lines(&site),
@@ -135,7 +136,12 @@ fn option(args: &[String], name: &str) -> Option<String> {
         .cloned()
 }
 
-fn request(site: &CompiledSite, text: &str, locale: Option<&str>) -> ChatRequest {
+fn request(
+    site: &CompiledSite,
+    text: &str,
+    locale: Option<&str>,
+    country: Option<&str>,
+) -> ChatRequest {
     ChatRequest {
         v: WIRE_VERSION,
         site: site.id.clone(),
@@ -146,7 +152,7 @@ fn request(site: &CompiledSite, text: &str, locale: Option<&str>) -> ChatRequest
         locale: locale.map(str::to_string),
         time_zone: None,
         contact: None,
-        country: None,
+        country: country.map(str::to_ascii_uppercase),
         previous_language: None,
     }
 }
@@ -206,8 +212,11 @@ fn join(langs: &[ferry_shared::lang::LangCode]) -> String {
         .join(" ")
 }
 
-fn explain(site: &CompiledSite, text: &str, locale: Option<&str>) {
-    let d = route(site, &request(site, text, locale), FIXED_NOW);
+fn explain(site: &CompiledSite, text: &str, locale: Option<&str>, country: Option<&str>) {
+    let d = route(site, &request(site, text, locale, country), FIXED_NOW);
+    if let Some((code, source)) = &d.country {
+        println!("country   {code} (from {source:?})");
+    }
     println!(
         "language  {} (confidence {:.2}, from {:?})",
         d.language.code, d.language.confidence, d.language.source
@@ -284,6 +293,8 @@ fn route_lines(site: &CompiledSite) -> Result<ExitCode, String> {
         text: String,
         #[serde(default)]
         locale: Option<String>,
+        #[serde(default)]
+        country: Option<String>,
     }
     let stdin = std::io::stdin();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -297,7 +308,12 @@ fn route_lines(site: &CompiledSite) -> Result<ExitCode, String> {
             Ok(input) => {
                 let d = route(
                     site,
-                    &request(site, &input.text, input.locale.as_deref()),
+                    &request(
+                        site,
+                        &input.text,
+                        input.locale.as_deref(),
+                        input.country.as_deref(),
+                    ),
                     FIXED_NOW,
                 );
                 let (kind, rule, language, text) = match &d.outcome {
@@ -328,7 +344,7 @@ fn route_lines(site: &CompiledSite) -> Result<ExitCode, String> {
             Err(e) => {
                 failed = true;
                 eprintln!(
-                    "ferry route: line {}: {e}; expected {{\"text\": \"...\", \"locale\": \"..\"?}}",
+                    "ferry route: line {}: {e}; expected {{\"text\": \"...\", \"locale\": \"..\"?, \"country\": \"BR\"?}}",
                     n + 1
                 );
                 serde_json::json!({ "error": format!("line {}: {e}", n + 1) })

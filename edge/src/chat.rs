@@ -24,6 +24,8 @@ pub async fn handle(
     if req.country.is_none() {
         req.country = geo_country;
     }
+    // Card numbers are masked before anything is routed, stored, queued, sent or logged.
+    mask_request(&mut req);
     let site = site_or_error(&req.site)?;
 
     if let Some(reply) = store::finished_reply(env, &req).await? {
@@ -77,6 +79,23 @@ pub async fn handle(
     };
     store::record_exchange(env, &req, &reply, now).await?;
     Ok(response(&req, reply))
+}
+
+fn mask_request(req: &mut ChatRequest) {
+    use ferry_shared::mask::mask_cards;
+    if let std::borrow::Cow::Owned(masked) = mask_cards(&req.text) {
+        req.text = masked;
+    }
+    if let Some(contact) = req.contact.as_mut() {
+        for field in [&mut contact.name, &mut contact.order_number]
+            .into_iter()
+            .flatten()
+        {
+            if let std::borrow::Cow::Owned(masked) = mask_cards(field) {
+                *field = masked;
+            }
+        }
+    }
 }
 
 fn response(req: &ChatRequest, reply: Reply) -> ChatResponse {

@@ -1,6 +1,7 @@
 //! The queue consumer: POSTs each handoff to the inbox webhook and records the outcome.
 //! A failed POST retries the message (the queue's `max_retries`, then its dead-letter queue).
 
+use ferry_shared::webhook;
 use ferry_shared::wire::HandoffPayload;
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -65,8 +66,23 @@ async fn post(env: &Env, payload: &HandoffPayload) -> Result<(), String> {
         .set("content-type", "application/json")
         .map_err(|e| e.to_string())?;
     headers
-        .set("webhook-id", &payload.id)
+        .set(webhook::HEADER_ID, &payload.id)
         .map_err(|e| e.to_string())?;
+    // Standard Webhooks signature when the secret is set (`wrangler secret put WEBHOOK_SECRET`:
+    // one or more `whsec_…` keys separated by spaces while rotating).
+    if let Ok(secret) = env.secret("WEBHOOK_SECRET") {
+        let secrets = webhook::Secret::parse_list(&secret.to_string())
+            .map_err(|e| format!("WEBHOOK_SECRET: {e}"))?;
+        let timestamp = (Date::now().as_millis() / 1000) as i64;
+        let signature =
+            webhook::signature_header(&secrets, &payload.id, timestamp, body.as_bytes());
+        headers
+            .set(webhook::HEADER_TIMESTAMP, &timestamp.to_string())
+            .map_err(|e| e.to_string())?;
+        headers
+            .set(webhook::HEADER_SIGNATURE, &signature)
+            .map_err(|e| e.to_string())?;
+    }
     let mut init = RequestInit::new();
     init.with_method(Method::Post)
         .with_headers(headers)

@@ -410,10 +410,11 @@ pub fn fill(pieces: &[Piece], f: &Fill<'_>) -> Option<String> {
 pub fn size_mention(folded: &str) -> Option<(&'static str, String)> {
     use std::sync::LazyLock;
     static RE: LazyLock<regex::Regex> = LazyLock::new(|| {
-        // A constant pattern; covered by tests.
+        // A constant pattern; covered by tests. ASCII word boundaries, so that a size right after
+        // or before CJK text ("穿us 6码") is still found.
         #[allow(clippy::unwrap_used)]
         regex::Regex::new(
-            r"\b(eu|us|uk|fr|it|jp|cn|br|mx)\s?(?:size\s|talla\s|tamanho\s|taille\s|grosse\s|taglia\s)?(\d{1,2}(?:[.,]5)?)\b|\b(\d{1,2}(?:[.,]5)?)\s?(eu|us|uk|fr|it|jp|cn|br|mx)\b",
+            r"(?-u:\b)(eu|us|uk|fr|it|jp|cn|br|mx)\s?(?:size\s|talla\s|tamanho\s|taille\s|grosse\s|taglia\s)?(\d{1,2}(?:[.,]5)?)(?-u:\b)|(?-u:\b)(\d{1,2}(?:[.,]5)?)\s?(eu|us|uk|fr|it|jp|cn|br|mx)(?-u:\b)",
         )
         .unwrap()
     });
@@ -452,6 +453,7 @@ mod tests {
             ("sou tamanho br 40", Some(("br", "40"))),
             ("which size should i take", None),
             ("bus 42 to the store", None),
+            ("我平时穿us 6码", Some(("us", "6"))),
         ];
         for (text, want) in cases {
             let got = size_mention(text);

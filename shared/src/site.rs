@@ -18,6 +18,8 @@ use crate::wire::{Colors, Link, WIRE_VERSION, WidgetConfig};
 
 /// Largest compiled size of one pattern, in bytes of regex program.
 const PATTERN_SIZE_LIMIT: usize = 256 * 1024;
+/// Ceiling of the pattern set's lazy DFA cache.
+const DFA_CACHE_LIMIT: usize = 32 * 1024 * 1024;
 /// Largest compiled size of the whole pattern set.
 const SET_SIZE_LIMIT: usize = 64 * 1024 * 1024;
 
@@ -32,6 +34,39 @@ struct SiteFile {
     facts: Option<Spanned<FactsFile>>,
     #[serde(default, rename = "rule")]
     rules: Vec<RuleFile>,
+    #[serde(default, rename = "destination")]
+    destinations: Vec<DestinationFile>,
+    #[serde(default, rename = "route")]
+    routes: Vec<RouteFile>,
+}
+
+/// Where handoffs go: `[[destination]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DestinationFile {
+    name: Spanned<String>,
+    /// `https://…`, or `var:NAME` to read the URL from the Worker's variable NAME (so the
+    /// same site file serves local runs and production).
+    url: Spanned<String>,
+    /// `json` (the handoff payload) or `slack` (Block Kit). Default `json`.
+    #[serde(default)]
+    format: Option<Spanned<String>>,
+    /// The Worker secret holding this destination's `whsec_…` signing key(s).
+    #[serde(default)]
+    secret: Option<Spanned<String>>,
+}
+
+/// Which destinations a handoff goes to: `[[route]]`, first match wins.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RouteFile {
+    to: Vec<Spanned<String>>,
+    #[serde(default)]
+    urgency: Vec<Spanned<String>>,
+    #[serde(default)]
+    language: Vec<Spanned<String>>,
+    #[serde(default)]
+    topic: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -134,6 +169,50 @@ struct LinkFile {
     url: Spanned<String>,
 }
 
+/// A handoff destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destination {
+    pub name: String,
+    pub url: UrlSource,
+    pub format: Format,
+    /// Name of the Worker secret with the signing key(s); `None`: deliveries are unsigned.
+    pub secret: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlSource {
+    Literal(String),
+    /// A Worker variable holding the URL.
+    Var(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Slack,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Slack => "slack",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Route {
+    to: Vec<usize>,
+    urgency: Vec<crate::wire::Urgency>,
+    language: Vec<LangCode>,
+    topic: Vec<Topic>,
+}
+
+/// Without `[[destination]]`, handoffs go to this one: the Worker's `WEBHOOK_URL`, signed
+/// with the secret `WEBHOOK_SECRET` when it is set.
+pub const DEFAULT_DESTINATION: &str = "default";
+
 /// Which languages a topic can be matched and answered in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TopicCoverage {
@@ -180,6 +259,8 @@ pub struct CompiledSite {
     pub(crate) pattern_rule: Vec<usize>,
     pub(crate) handoff: Handoff,
     pub facts: Facts,
+    pub destinations: Vec<Destination>,
+    pub(crate) routes: Vec<Route>,
     /// Per language, where to look before the default language.
     pub(crate) fallback: BTreeMap<LangCode, Vec<LangCode>>,
     widget: WidgetConfig,
@@ -266,6 +347,26 @@ impl CompiledSite {
         }
         out.sort_by_key(|c| c.topic);
         out
+    }
+
+    /// The destinations a handoff with these tags goes to: the first `[[route]]` that
+    /// matches (the loader guarantees a catch-all, so never empty).
+    pub fn destinations_for(
+        &self,
+        urgency: crate::wire::Urgency,
+        language: &str,
+        topic: Topic,
+    ) -> Vec<&Destination> {
+        let lang = LangCode::parse(language);
+        let route = self.routes.iter().find(|r| {
+            (r.urgency.is_empty() || r.urgency.contains(&urgency))
+                && (r.language.is_empty() || lang.is_some_and(|l| r.language.contains(&l)))
+                && (r.topic.is_empty() || r.topic.contains(&topic))
+        });
+        match route {
+            Some(r) => r.to.iter().map(|i| &self.destinations[*i]).collect(),
+            None => self.destinations.iter().take(1).collect(),
+        }
     }
 
     /// The rule ids in file order.
@@ -580,6 +681,9 @@ impl Loader<'_> {
         let patterns = RegexSetBuilder::new(&sources)
             .case_insensitive(true)
             .size_limit(SET_SIZE_LIMIT)
+            // A rule pack has thousands of patterns; with the default 2 MB lazy-DFA cache the
+            // set keeps rebuilding states (~2.8 ms a message). The cache only grows as needed.
+            .dfa_size_limit(DFA_CACHE_LIMIT)
             .build()
             .or_else(|e| {
                 self.err(
@@ -588,6 +692,8 @@ impl Loader<'_> {
                     format!("the rules' patterns together are too large to compile: {e}"),
                 )
             })?;
+
+        let (destinations, routes) = self.handoff_routing(file.destinations, file.routes)?;
 
         let widget = WidgetConfig {
             v: WIRE_VERSION,
@@ -622,9 +728,175 @@ impl Loader<'_> {
             pattern_rule,
             handoff,
             facts,
+            destinations,
+            routes,
             fallback,
             widget,
         })
+    }
+
+    fn handoff_routing(
+        &self,
+        files: Vec<DestinationFile>,
+        route_files: Vec<RouteFile>,
+    ) -> Result<(Vec<Destination>, Vec<Route>), LoadError> {
+        if files.is_empty() {
+            if let Some(r) = route_files.first() {
+                let span = r.to.first().map_or(0..0, Spanned::span);
+                return self.err(
+                    span,
+                    None,
+                    "[[route]] needs [[destination]] entries to send to".into(),
+                );
+            }
+            let default = Destination {
+                name: DEFAULT_DESTINATION.into(),
+                url: UrlSource::Var("WEBHOOK_URL".into()),
+                format: Format::Json,
+                secret: Some("WEBHOOK_SECRET".into()),
+            };
+            return Ok((
+                vec![default],
+                vec![Route {
+                    to: vec![0],
+                    urgency: vec![],
+                    language: vec![],
+                    topic: vec![],
+                }],
+            ));
+        }
+        let var_name = |n: &str| {
+            !n.is_empty()
+                && n.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        };
+        let mut destinations: Vec<Destination> = Vec::new();
+        for d in files {
+            let name = d.name.get_ref().clone();
+            if destinations.iter().any(|x| x.name == name) {
+                return self.err(
+                    d.name.span(),
+                    None,
+                    format!("two destinations are named `{name}`"),
+                );
+            }
+            let url = match d.url.get_ref().strip_prefix("var:") {
+                Some(var) if var_name(var) => UrlSource::Var(var.to_string()),
+                Some(_) => {
+                    return self.err(
+                        d.url.span(),
+                        None,
+                        "`var:` must name a Worker variable in CAPITALS, e.g. var:HELPDESK_URL"
+                            .into(),
+                    );
+                }
+                None if d.url.get_ref().starts_with("https://") => {
+                    UrlSource::Literal(d.url.get_ref().clone())
+                }
+                None => {
+                    return self.err(
+                        d.url.span(),
+                        None,
+                        "destination url must be https://… or var:NAME (a Worker variable)".into(),
+                    );
+                }
+            };
+            let format = match d.format.as_ref().map(|f| f.get_ref().as_str()) {
+                None | Some("json") => Format::Json,
+                Some("slack") => Format::Slack,
+                Some(other) => {
+                    let span = d.format.as_ref().map_or(0..0, Spanned::span);
+                    return self.err(
+                        span,
+                        None,
+                        format!("format `{other}`: use \"json\" or \"slack\""),
+                    );
+                }
+            };
+            let secret = match d.secret {
+                Some(s) if var_name(s.get_ref()) => Some(s.into_inner()),
+                Some(s) => return self.err(s.span(), None, "secret must name a Worker secret in CAPITALS (set it with `wrangler secret put NAME`)".into()),
+                None => None,
+            };
+            destinations.push(Destination {
+                name,
+                url,
+                format,
+                secret,
+            });
+        }
+        let mut routes = Vec::new();
+        for r in route_files {
+            let mut to = Vec::new();
+            for name in &r.to {
+                let i = destinations
+                    .iter()
+                    .position(|d| &d.name == name.get_ref())
+                    .map_or_else(
+                        || {
+                            self.err(
+                                name.span(),
+                                None,
+                                format!("no [[destination]] named `{}`", name.get_ref()),
+                            )
+                        },
+                        Ok,
+                    )?;
+                to.push(i);
+            }
+            if to.is_empty() {
+                return self.err(
+                    0..0,
+                    None,
+                    "a [[route]] needs `to = [\"destination\", …]`".into(),
+                );
+            }
+            let urgency =
+                r.urgency
+                    .iter()
+                    .map(|u| {
+                        serde_json::from_value(serde_json::Value::String(u.get_ref().clone()))
+                            .or_else(|_| {
+                                self.err(
+                                    u.span(),
+                                    None,
+                                    format!(
+                                        "urgency `{}`: use low, normal, high or urgent",
+                                        u.get_ref()
+                                    ),
+                                )
+                            })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+            let language = r
+                .language
+                .iter()
+                .map(|l| self.lang(l, None))
+                .collect::<Result<Vec<_>, _>>()?;
+            let topic = r
+                .topic
+                .iter()
+                .map(|t| {
+                    Topic::parse(t.get_ref()).map_or_else(
+                        || self.err(t.span(), None, format!("unknown topic `{}`", t.get_ref())),
+                        Ok,
+                    )
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            routes.push(Route {
+                to,
+                urgency,
+                language,
+                topic,
+            });
+        }
+        if !routes
+            .iter()
+            .any(|r| r.urgency.is_empty() && r.language.is_empty() && r.topic.is_empty())
+        {
+            return self.err(0..0, None, "add a catch-all [[route]] (only `to = [...]`) so that no handoff is left without a destination".into());
+        }
+        Ok((destinations, routes))
     }
 
     fn lang(&self, code: &Spanned<String>, rule: Option<&str>) -> Result<LangCode, LoadError> {

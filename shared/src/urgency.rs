@@ -33,7 +33,12 @@ const LEXICON: &[(&str, Urgency, &str)] = &[
     (
         "safety:battery",
         Urgency::Urgent,
-        r"(battery|batteria|bateria|batería|akku|batterie).{0,20}(swell|swollen|bulg|inchad|aufgebl|gonfl|explod)|explod",
+        r"(battery|batteries|power ?bank|charger|batteria|bateria|akku|batterie|carregador|cargador|chargeur|caricabatterie|аккумулятор|батаре|зарядк|充电宝|电池|バッテリー|بطارية|شاحن).{0,30}(swell|swollen|bulg|puff|inchad|inflad|aufgebl|gonfl|вздул|鼓包|膨張|منتفخ)|explod|explos|взорв|爆炸|爆発|انفجر",
+    ),
+    (
+        "safety:heat",
+        Urgency::Urgent,
+        r"overheat|too hot to touch|got (very |really |extremely )?hot|\bmelt(ed|ing)?\b|superaquec|sobrecalent|uberhitz|surchauff|surriscald|перегре|расплав|过热|发烫|熱くな|溶け|ارتفاع حرارة|ساخن جدا",
     ),
     (
         "safety:injury",
@@ -64,12 +69,12 @@ const LEXICON: &[(&str, Urgency, &str)] = &[
     (
         "legal:lawyer",
         Urgency::High,
-        r"\blawyer|\battorney|advogad|abogad|anwalt|avocat|avvocat|адвокат|юрист|律师|弁護士",
+        r"\blawyer|\battorney|advogad|abogad|anwalt|avocat|avvocat|адвокат|юрист|律师|弁護士|محامي",
     ),
     (
         "legal:authority",
         Urgency::High,
-        r"consumer protection|\bprocon\b|\bpolice\b|pol[ií]cia|polizei|verbraucherzentrale|\bdgccrf\b|полици|投诉到|消费者协会",
+        r"consumer protection|\bprocon\b|\bpolice\b|pol[ií]cia|polizei|verbraucherzentrale|\bdgccrf\b|полици|投诉到|消费者协会|حماية المستهلك|شرطة",
     ),
     // High: the shopper is angry, waiting long, or charged twice.
     (
@@ -117,7 +122,7 @@ pub fn tag(normalised: &str) -> UrgencyTag {
 const COMPLAINTS: &[(&str, &str)] = &[
     (
         "complaint:damaged",
-        r"\b(damaged|crushed|broken|smashed|cracked|torn|ripped|dented|leaking)\b|danificad|quebrad|amassad|rasgad|da[nñ]ad|rot[oa]\b|aplastad|besch[aä]digt|kaputt|zerbrochen|zerdr[uü]ckt|ab[iî]m[ée]|cass[ée]|[ée]cras[ée]|danneggiat|rott[oa]\b|повреж|сломан|разбит|破损|损坏|壊れ|破損",
+        r"تالف|مكسور|متضرر|\b(damaged|crushed|broken|smashed|cracked|torn|ripped|dented|leaking)\b|danificad|quebrad|amassad|rasgad|da[nñ]ad|rot[oa]\b|aplastad|besch[aä]digt|kaputt|zerbrochen|zerdr[uü]ckt|ab[iî]m[ée]|cass[ée]|[ée]cras[ée]|danneggiat|rott[oa]\b|повреж|сломан|разбит|破损|损坏|壊れ|破損",
     ),
     (
         "complaint:wrong_item",

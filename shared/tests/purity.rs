@@ -12,6 +12,9 @@ const ALLOWED: &[&str] = &[
     "hmac",
     "sha2",
     "base64",
+    // Date arithmetic only: `clock` stays off (see `chrono_reads_no_clock`).
+    "chrono",
+    "chrono-tz",
 ];
 const PLATFORM: &[&str] = &[
     "worker",
@@ -24,7 +27,6 @@ const PLATFORM: &[&str] = &[
     "tokio",
     "async-std",
     "reqwest",
-    "chrono",
     "time",
     "rand",
     "uuid",
@@ -72,6 +74,8 @@ fn shared_sources_do_no_io_and_read_no_clock() {
         "Instant::now",
         "std::process",
         "std::io::stdin",
+        "Utc::now",
+        "Local::now",
     ];
     let mut seen = 0;
     for entry in std::fs::read_dir(dir).expect("read src") {
@@ -87,4 +91,78 @@ fn shared_sources_do_no_io_and_read_no_clock() {
         }
     }
     assert!(seen >= 5, "expected the shared sources under {dir}");
+}
+
+/// chrono is allowed for date arithmetic only. Its `clock` feature (and `now`, and the
+/// wasm-bindgen / OS glue that `clock` pulls in) would let shared read the time, so the
+/// dependency must turn default features off and name none of those. Checked on the entry
+/// that takes effect: the workspace's when shared says `workspace = true`.
+#[test]
+fn chrono_reads_no_clock() {
+    let read = |path: &str| -> toml::Table {
+        std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("read {path}: {e}"))
+            .parse()
+            .unwrap_or_else(|e| panic!("{path} is TOML: {e}"))
+    };
+    let shared = read(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"));
+    let root = read(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml"));
+    let banned = [
+        "default",
+        "clock",
+        "now",
+        "wasmbind",
+        "wasm-bindgen",
+        "js-sys",
+        "iana-time-zone",
+        "winapi",
+        "windows-link",
+    ];
+    for name in ["chrono", "chrono-tz"] {
+        let Some(entry) = shared.get("dependencies").and_then(|d| d.get(name)) else {
+            continue;
+        };
+        let mut features: Vec<String> = Vec::new();
+        let mut default_features = true;
+        let mut entries = vec![entry.clone()];
+        if entry.get("workspace").and_then(|w| w.as_bool()) == Some(true) {
+            let inherited = root
+                .get("workspace")
+                .and_then(|w| w.get("dependencies"))
+                .and_then(|d| d.get(name))
+                .unwrap_or_else(|| panic!("[workspace.dependencies] {name}"))
+                .clone();
+            entries.insert(0, inherited);
+        }
+        for (i, e) in entries.iter().enumerate() {
+            // Only the defining entry (the workspace's, or shared's own) decides defaults.
+            if i == 0 {
+                default_features = e
+                    .get("default-features")
+                    .and_then(|d| d.as_bool())
+                    .unwrap_or(true);
+            }
+            if let Some(list) = e.get("features").and_then(|f| f.as_array()) {
+                features.extend(list.iter().filter_map(|f| f.as_str()).map(str::to_string));
+            }
+        }
+        assert!(
+            !default_features,
+            "`{name}` must be declared with `default-features = false` (chrono's defaults include `clock`)"
+        );
+        for f in &features {
+            assert!(
+                !banned.contains(&f.as_str()),
+                "`{name}` enables feature `{f}`: shared reads no clock and binds to no platform"
+            );
+        }
+    }
+    // The library must actually depend on chrono for this check to mean anything.
+    assert!(
+        shared
+            .get("dependencies")
+            .and_then(|d| d.get("chrono"))
+            .is_some(),
+        "shared/Cargo.toml has no chrono dependency: drop this check with it"
+    );
 }
