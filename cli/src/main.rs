@@ -2,7 +2,8 @@
 //! as the Worker (`ferry-shared`), so what it says is what shoppers will get.
 //!
 //! - `ferry check SITE.toml`: load errors with line and column, and a coverage matrix.
-//! - `ferry try SITE.toml "text" [--locale de-DE] [--country BR]`: one decision and why.
+//! - `ferry try SITE.toml "text" [--locale de-DE] [--country BR] [--time-zone Z] [--at T]`:
+//!   one decision and why, with the reply-by time and the away notice at instant `T`.
 //! - `ferry route SITE.toml`: JSON lines in (`{"text","locale"?,"country"?}`), one decision per line out.
 //! - `ferry eval SITE.toml DATA.csv --text-column C --label-column C --map MAP.toml`: precision
 //!   and coverage of the rules on labelled messages (see `eval.rs`).
@@ -18,7 +19,10 @@ use ferry_shared::{CompiledSite, Outcome, Topic, route};
 const USAGE: &str = "\
 usage:
   ferry check SITE.toml                          check a site file; print its coverage
-  ferry try SITE.toml \"message\" [--locale TAG] [--country CC]   route one message and explain why
+  ferry try SITE.toml \"message\" [--locale TAG] [--country CC] [--time-zone ZONE] [--at TIME]
+                                                 route one message and explain why; TIME is
+                                                 RFC 3339 (2026-11-27T19:30:00+01:00) or
+                                                 epoch ms, default 2026-01-01T00:00:00Z
   ferry route SITE.toml < in.jsonl > out.jsonl   route JSON lines {\"text\", \"locale\"?, \"country\"?}
   ferry eval SITE.toml DATA.csv --text-column C --label-column C --map MAP.toml
              [--examples N] [--fail-under 0.98]  precision and coverage on labelled messages
@@ -74,7 +78,14 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 .ok_or_else(|| format!("`try` needs a message\n{USAGE}"))?;
             let locale = option(args, "--locale");
             let country = option(args, "--country");
-            explain(&site, text, locale.as_deref(), country.as_deref());
+            let time_zone = option(args, "--time-zone");
+            let now = match option(args, "--at") {
+                Some(at) => parse_instant(&at)?,
+                None => FIXED_NOW,
+            };
+            let mut req = request(&site, text, locale.as_deref(), country.as_deref());
+            req.time_zone = time_zone;
+            explain(&site, &req, now);
             Ok(ExitCode::SUCCESS)
         }
         "route" => route_lines(&site),
@@ -212,8 +223,22 @@ fn join(langs: &[ferry_shared::lang::LangCode]) -> String {
         .join(" ")
 }
 
-fn explain(site: &CompiledSite, text: &str, locale: Option<&str>, country: Option<&str>) {
-    let d = route(site, &request(site, text, locale, country), FIXED_NOW);
+/// `--at`: RFC 3339 or Unix epoch milliseconds.
+fn parse_instant(text: &str) -> Result<i64, String> {
+    if let Ok(ms) = text.parse::<i64>() {
+        return Ok(ms);
+    }
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.timestamp_millis())
+        .map_err(|e| {
+            format!(
+                "--at `{text}`: {e}; write e.g. 2026-11-27T19:30:00+01:00 or epoch milliseconds"
+            )
+        })
+}
+
+fn explain(site: &CompiledSite, req: &ChatRequest, now: i64) {
+    let d = route(site, req, now);
     if let Some((code, source)) = &d.country {
         println!("country   {code} (from {source:?})");
     }
@@ -281,6 +306,25 @@ fn explain(site: &CompiledSite, text: &str, locale: Option<&str>, country: Optio
             );
             if let Some(reason) = &d.trace.overridden_by {
                 println!("          a rule matched, but {reason} sends this to a person");
+            }
+            if let Outcome::Handoff { reply_by, away, .. } = &d.outcome {
+                let shop = |ms| {
+                    ferry_shared::hours::format_local(
+                        ms,
+                        now,
+                        Some(site.hours.tz_name()),
+                        ferry_shared::lang::LangCode::En,
+                    )
+                };
+                println!("reply by  {} ({})", shop(*reply_by), site.hours.tz_name());
+                if let Some(away) = away {
+                    println!(
+                        "away      {:?}: opens {} ({})",
+                        away.reason,
+                        shop(away.opens_at),
+                        site.hours.tz_name()
+                    );
+                }
             }
             println!("\n{text}");
         }

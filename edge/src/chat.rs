@@ -5,7 +5,7 @@
 //! `client_message_id` therefore either finds the finished reply (and returns it unchanged)
 //! or redoes the unfinished steps, reusing the handoff row it already wrote.
 
-use ferry_shared::route;
+use ferry_shared::route_in_conversation;
 use ferry_shared::wire::{ChatRequest, ChatResponse, HandoffPayload, Reply, WIRE_VERSION};
 use worker::{Date, Env};
 
@@ -33,7 +33,8 @@ pub async fn handle(
     }
 
     let now = Date::now().as_millis() as i64;
-    let decision = route(site, &req, now);
+    let (history, transcript) = store::conversation(env, &req).await?;
+    let decision = route_in_conversation(site, &req, &history, now);
     let reply = if decision.is_handoff() {
         let fresh = HandoffPayload {
             v: WIRE_VERSION,
@@ -55,6 +56,11 @@ pub async fn handle(
                 ferry_shared::Outcome::Answer { .. } => now,
             },
             country: req.country.clone(),
+            transcript,
+            away: match decision.outcome {
+                ferry_shared::Outcome::Handoff { away, .. } => away,
+                ferry_shared::Outcome::Answer { .. } => None,
+            },
         };
         // A retry finds the row its first attempt wrote and reuses that ticket.
         let payload = store::put_handoff(env, &req, &fresh, now).await?;

@@ -1,7 +1,8 @@
 //! D1: conversations, their messages, and handoffs with their delivery status.
 //! Schema: `migrations/`. Every failure here is a 503 to the client, which retries safely.
 
-use ferry_shared::wire::{ChatRequest, HandoffPayload, Reply};
+use ferry_shared::History;
+use ferry_shared::wire::{ChatRequest, HandoffPayload, Reply, TRANSCRIPT_LINES, TranscriptLine};
 use wasm_bindgen::JsValue;
 use worker::{D1Database, Env};
 
@@ -41,6 +42,56 @@ pub async fn finished_reply(env: &Env, req: &ChatRequest) -> Result<Option<Reply
         .await
         .map_err(unavailable)?;
     Ok(stored.and_then(|json| serde_json::from_str(&json).ok()))
+}
+
+/// What the conversation so far tells the router, and its last messages for the agent.
+/// A retry of the same message does not count its own first attempt's handoff.
+pub async fn conversation(
+    env: &Env,
+    req: &ChatRequest,
+) -> Result<(History, Vec<TranscriptLine>), ApiError> {
+    let conversation_id = req.conversation_id.as_str();
+    #[derive(serde::Deserialize)]
+    struct Row {
+        role: String,
+        text: String,
+        created_at: f64,
+    }
+    let db = db(env)?;
+    let earlier: Option<f64> = db
+        .prepare(
+            "SELECT COUNT(*) AS n FROM handoffs WHERE conversation_id = ?1 AND client_message_id != ?2",
+        )
+        .bind(&[conversation_id.into(), req.client_message_id.as_str().into()])
+        .map_err(unavailable)?
+        .first(Some("n"))
+        .await
+        .map_err(unavailable)?;
+    let rows: Vec<Row> = db
+        .prepare(
+            "SELECT role, text, created_at FROM messages WHERE conversation_id = ?1
+             ORDER BY id DESC LIMIT ?2",
+        )
+        .bind(&[conversation_id.into(), (TRANSCRIPT_LINES as f64).into()])
+        .map_err(unavailable)?
+        .all()
+        .await
+        .map_err(unavailable)?
+        .results()
+        .map_err(unavailable)?;
+    let transcript = rows
+        .into_iter()
+        .rev()
+        .map(|r| TranscriptLine {
+            role: r.role,
+            text: r.text,
+            at: r.created_at as i64,
+        })
+        .collect();
+    let history = History {
+        earlier_handoffs: earlier.unwrap_or(0.0) as u32,
+    };
+    Ok((history, transcript))
 }
 
 fn upsert_conversation(

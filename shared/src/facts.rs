@@ -228,6 +228,10 @@ pub enum Slot {
     PaymentMethods,
     /// The shopper's size converted to this system, from the rule's size table.
     Size(String),
+    /// When a person will have replied, in the shopper's time zone ([handoff] texts only).
+    ReplyBy,
+    /// When the shop opens again, in the shopper's time zone ([handoff] texts only).
+    OpensAt,
 }
 
 impl Slot {
@@ -247,7 +251,8 @@ impl Slot {
 
 /// Every placeholder name the loader accepts, for error messages.
 pub const PLACEHOLDERS: &str = "shop.name, support.email, returns.days, warranty.months, links.<name>, country, \
-shipping.days, shipping.cost, shipping.free_over, shipping.carrier, payment.methods, size.<system>";
+shipping.days, shipping.cost, shipping.free_over, shipping.carrier, payment.methods, size.<system>, \
+reply_by and opens_at ([handoff] texts only)";
 
 /// Parses a template. `{{` and `}}` are literal braces.
 pub fn parse_template(
@@ -316,6 +321,8 @@ fn slot(name: &str, facts: &Facts, size_table: Option<&SizeTable>) -> Result<Slo
             Slot::WarrantyMonths
         }
         "country" => Slot::Country,
+        "reply_by" => Slot::ReplyBy,
+        "opens_at" => Slot::OpensAt,
         "shipping.days" | "shipping.cost" | "shipping.free_over" | "shipping.carrier" => {
             needs(!facts.zones.is_empty(), "[[facts.shipping]] zones")?;
             match name {
@@ -360,6 +367,9 @@ pub struct Fill<'a> {
     pub lang: LangCode,
     pub country: Option<&'a str>,
     pub size_row: Option<&'a BTreeMap<String, String>>,
+    /// `{reply_by}` and `{opens_at}`, already written for the shopper.
+    pub reply_by: Option<&'a str>,
+    pub opens_at: Option<&'a str>,
 }
 
 /// Fills a template, or `None` if a placeholder has no value for this request.
@@ -398,6 +408,8 @@ pub fn fill(pieces: &[Piece], f: &Fill<'_>) -> Option<String> {
                         methods.join(", ")
                     }
                     Slot::Size(system) => f.size_row?.get(system)?.clone(),
+                    Slot::ReplyBy => f.reply_by?.to_string(),
+                    Slot::OpensAt => f.opens_at?.to_string(),
                 };
                 out.push_str(&value);
             }

@@ -403,6 +403,38 @@ pub fn format_local(ms: i64, now_ms: i64, tz: Option<&str>, lang: LangCode) -> S
     }
 }
 
+/// [`format_local`] for a sentence the shopper reads: with a known time zone the text says it
+/// is their own time (`tomorrow 09:00 (your time)`); without one, it names UTC.
+pub fn format_for_shopper(ms: i64, now_ms: i64, tz: Option<&str>, lang: LangCode) -> String {
+    let text = format_local(ms, now_ms, tz, lang);
+    let known = tz.is_some_and(|name| name.trim().parse::<Tz>().is_ok());
+    if known && !text.is_empty() {
+        format!("{text} {}", your_time(lang))
+    } else {
+        text
+    }
+}
+
+fn your_time(lang: LangCode) -> &'static str {
+    match lang {
+        LangCode::En => "(your time)",
+        LangCode::Es => "(tu hora)",
+        LangCode::Pt => "(seu horário)",
+        LangCode::Fr => "(votre heure)",
+        LangCode::De => "(Ihre Ortszeit)",
+        LangCode::It => "(ora locale)",
+        LangCode::Nl => "(uw tijd)",
+        LangCode::Pl => "(czasu lokalnego)",
+        LangCode::Ru => "(по вашему времени)",
+        LangCode::Tr => "(yerel saatinizle)",
+        LangCode::Ar => "(بتوقيتك)",
+        LangCode::He => "(לפי השעון שלך)",
+        LangCode::Zh => "(您当地时间)",
+        LangCode::Ja => "(現地時間)",
+        LangCode::Ko => "(현지 시간)",
+    }
+}
+
 struct DayWords {
     /// Monday first.
     weekdays: [&'static str; 7],

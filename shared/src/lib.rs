@@ -35,7 +35,7 @@ pub mod urgency;
 pub mod webhook;
 
 #[cfg(feature = "router")]
-pub use router::{Decision, Outcome, route};
+pub use router::{Decision, History, Outcome, route, route_in_conversation};
 #[cfg(feature = "router")]
 pub use site::{CompiledSite, LoadError};
 pub use topic::Topic;

@@ -9,17 +9,29 @@
 //!    auto-answer costs the shop more than a handoff.
 
 use crate::country;
-use crate::facts::{self, Fill};
+use crate::facts::{self, Fill, Piece};
+use crate::hours::{self, Status};
 use crate::lang::{self, LangCode};
 use crate::normalize::fold;
 use crate::site::{CompiledSite, Rule, link_for};
 use crate::topic::Topic;
 use crate::urgency;
 use crate::wire::{
-    Answer, ChatRequest, Handoff, Language, LanguageSource, Link, Reply, Urgency, UrgencyTag,
+    Answer, Away, AwayReason, ChatRequest, Handoff, Language, LanguageSource, Link, Reply, Urgency,
+    UrgencyTag,
 };
 
 const HOUR_MS: i64 = 3_600_000;
+
+/// What the conversation so far tells the router (the caller reads it from its store).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct History {
+    /// Handoffs already made in this conversation.
+    pub earlier_handoffs: u32,
+}
+
+/// The urgency reason a second handoff in one conversation adds.
+pub const REPEATED_CONTACT: &str = "high:repeated_contact";
 
 /// What the router decided, and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +78,8 @@ pub enum Outcome {
         rule: Option<String>,
         /// Unix epoch milliseconds.
         reply_by: i64,
+        /// Set outside business hours and on holidays.
+        away: Option<Away>,
     },
 }
 
@@ -127,6 +141,7 @@ impl Decision {
                 text,
                 language,
                 reply_by,
+                away,
                 ..
             } => Reply::Handoff(Handoff {
                 ticket: ticket.to_string(),
@@ -135,6 +150,7 @@ impl Decision {
                 urgency: self.urgency.level,
                 topic: *topic,
                 reply_by: *reply_by,
+                away: *away,
             }),
         }
     }
@@ -147,10 +163,21 @@ pub fn normalise(text: &str) -> String {
 
 /// Routes one shopper message. Never fails: a loaded site has been fully checked.
 pub fn route(site: &CompiledSite, req: &ChatRequest, now: i64) -> Decision {
+    route_in_conversation(site, req, &History::default(), now)
+}
+
+/// [`route`] with what the conversation so far tells: a second handoff in one conversation
+/// is a shopper contacting the shop again, and at least `high`.
+pub fn route_in_conversation(
+    site: &CompiledSite,
+    req: &ChatRequest,
+    history: &History,
+    now: i64,
+) -> Decision {
     let text = fold(&req.text);
     let language = detect_language(site, req);
     let detected = LangCode::parse(&language.code).unwrap_or(site.default_language());
-    let urgency = urgency::tag(&text);
+    let mut urgency = urgency::tag(&text);
     let complaint = urgency::complaint(&text);
     let country = resolve_country(&text, req);
     let size = facts::size_mention(&text);
@@ -204,23 +231,82 @@ pub fn route(site: &CompiledSite, req: &ChatRequest, now: i64) -> Decision {
             matched.unwrap_or(Topic::Other)
         }
     };
-    let reply_by = |urgent: bool| {
-        let hours = if urgent {
-            site.handoff.urgent_reply_within_hours
-        } else {
-            site.handoff.reply_within_hours
-        };
-        now + i64::from(hours) * HOUR_MS
+    let status = site.hours.status(now);
+    let away = match status {
+        Status::Open => None,
+        Status::Closed { opens_at } => Some(Away {
+            reason: AwayReason::Closed,
+            opens_at,
+        }),
+        Status::Holiday { opens_at } => Some(Away {
+            reason: AwayReason::Holiday,
+            opens_at,
+        }),
     };
-    let handoff_text = |urgent: bool| {
+    // Urgent counts calendar hours (someone is on call); the rest count business hours.
+    let reply_by = |level: Urgency| match level {
+        Urgency::Urgent => {
+            now.saturating_add(i64::from(site.handoff.urgent_reply_within_hours) * HOUR_MS)
+        }
+        Urgency::High => site
+            .hours
+            .add_business_hours(now, site.handoff.high_reply_within_hours),
+        Urgency::Normal | Urgency::Low => site
+            .hours
+            .add_business_hours(now, site.handoff.reply_within_hours),
+    };
+    let handoff_text = |level: Urgency, want: LangCode| {
+        let urgent = level == Urgency::Urgent;
         let texts = if urgent && !site.handoff.urgent_reply.is_empty() {
             &site.handoff.urgent_reply
         } else {
             &site.handoff.reply
         };
-        pick(site, texts, detected).map_or((site.default_language(), "", true), |(l, t, f)| {
-            (l, t.as_str(), f)
-        })
+        let Some((lang, pieces, fallback)) = pick(site, texts, want) else {
+            return (site.default_language(), String::new(), true);
+        };
+        let reply_by_ms = reply_by(level);
+        let tz = req.time_zone.as_deref();
+        let reply_by_text = hours::format_for_shopper(reply_by_ms, now, tz, lang);
+        let opens_at_text = away.map(|a| hours::format_for_shopper(a.opens_at, now, tz, lang));
+        let fill = |pieces: &[Piece]| {
+            facts::fill(
+                pieces,
+                &Fill {
+                    shop_name: &site.name,
+                    support_email: &site.support_email,
+                    facts: &site.facts,
+                    lang,
+                    country: None,
+                    size_row: None,
+                    reply_by: Some(&reply_by_text),
+                    opens_at: opens_at_text.as_deref(),
+                },
+            )
+            .unwrap_or_default()
+        };
+        let mut text = fill(pieces);
+        // The away notice: not for urgent handoffs, which someone on call answers.
+        let notice = match away {
+            Some(a) if !urgent => {
+                let holiday =
+                    a.reason == AwayReason::Holiday && !site.handoff.holiday_reply.is_empty();
+                let notices = if holiday {
+                    &site.handoff.holiday_reply
+                } else {
+                    &site.handoff.away_reply
+                };
+                notices
+                    .get(&lang)
+                    .or_else(|| pick(site, notices, lang).map(|(_, p, _)| p))
+            }
+            _ => None,
+        };
+        if let Some(notice) = notice {
+            text.push_str("\n\n");
+            text.push_str(&fill(notice));
+        }
+        (lang, text, fallback)
     };
 
     let outcome = match best {
@@ -241,14 +327,16 @@ pub fn route(site: &CompiledSite, req: &ChatRequest, now: i64) -> Decision {
         }
         Some((rule, text, lang, fallback)) if override_reason.is_none() => {
             // `then = "handoff"`: the rule's answer, then a person follows up.
-            let (_, handoff, _) = handoff_text(false);
+            repeated_contact(&mut urgency, history);
+            let (_, handoff, _) = handoff_text(urgency.level, lang);
             Outcome::Handoff {
                 topic: rule.topic,
                 text: format!("{text}\n\n{handoff}"),
                 language: lang,
                 fallback,
                 rule: Some(rule.id.clone()),
-                reply_by: reply_by(false),
+                reply_by: reply_by(urgency.level),
+                away,
             }
         }
         matched => {
@@ -261,15 +349,17 @@ pub fn route(site: &CompiledSite, req: &ChatRequest, now: i64) -> Decision {
                     .and_then(|id| site.rules.iter().find(|r| &r.id == id))
                     .map(|r| r.topic)
             });
-            let urgent = urgency.level == Urgency::Urgent;
-            let (lang, text, fallback) = handoff_text(urgent);
+            let topic = handoff_topic(matched_topic);
+            repeated_contact(&mut urgency, history);
+            let (lang, text, fallback) = handoff_text(urgency.level, detected);
             Outcome::Handoff {
-                topic: handoff_topic(matched_topic),
-                text: text.to_string(),
+                topic,
+                text,
                 language: lang,
                 fallback,
                 rule: None,
-                reply_by: reply_by(urgent),
+                reply_by: reply_by(urgency.level),
+                away,
             }
         }
     };
@@ -279,6 +369,16 @@ pub fn route(site: &CompiledSite, req: &ChatRequest, now: i64) -> Decision {
         country,
         outcome,
         trace,
+    }
+}
+
+/// A shopper handed to a person before in this conversation is contacting the shop again.
+fn repeated_contact(urgency: &mut UrgencyTag, history: &History) {
+    if history.earlier_handoffs > 0 {
+        urgency.level = urgency.level.max(Urgency::High);
+        if !urgency.reasons.iter().any(|r| r == REPEATED_CONTACT) {
+            urgency.reasons.push(REPEATED_CONTACT.to_string());
+        }
     }
 }
 
@@ -361,6 +461,8 @@ fn answer_text(
         lang,
         country,
         size_row,
+        reply_by: None,
+        opens_at: None,
     };
     facts::fill(pieces, &fill).map(|text| (text, lang, fallback))
 }

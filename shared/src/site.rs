@@ -10,7 +10,8 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::facts::{self, Duties, Facts, FactsFile, Piece};
+use crate::facts::{self, Duties, Facts, FactsFile, Piece, Slot};
+use crate::hours::BusinessHours;
 use crate::lang::LangCode;
 use crate::normalize::fold_pattern;
 use crate::topic::Topic;
@@ -30,6 +31,8 @@ struct SiteFile {
     #[serde(default)]
     widget: WidgetSection,
     handoff: HandoffSection,
+    #[serde(default)]
+    hours: Option<Spanned<HoursFile>>,
     #[serde(default)]
     facts: Option<Spanned<FactsFile>>,
     #[serde(default, rename = "rule")]
@@ -115,16 +118,40 @@ fn default_on_brand() -> Spanned<String> {
     Spanned::new(0..0, "#ffffff".into())
 }
 
+/// When people answer: `[hours]`. Without it the inbox counts as staffed around the clock.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HoursFile {
+    /// IANA name, e.g. `Europe/Amsterdam`.
+    time_zone: String,
+    /// Weekday → `"09:00-18:00"` (several ranges with commas; absent or `"closed"`: closed).
+    open: BTreeMap<String, String>,
+    /// Local dates closed all day: `["2026-12-25"]`.
+    #[serde(default)]
+    holidays: Vec<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct HandoffSection {
+    /// Business hours until a person replies to a `low` or `normal` handoff.
     reply_within_hours: u32,
+    /// Business hours for a `high` handoff (default: `reply_within_hours`).
+    #[serde(default)]
+    high_reply_within_hours: Option<u32>,
+    /// Calendar hours for an `urgent` handoff: someone is on call.
     urgent_reply_within_hours: u32,
     /// What the shopper reads when a person takes over, per language.
-    reply: BTreeMap<Spanned<String>, String>,
+    reply: BTreeMap<Spanned<String>, Spanned<String>>,
     /// The safety-intake reply for urgent handoffs, per language.
     #[serde(default)]
-    urgent_reply: BTreeMap<Spanned<String>, String>,
+    urgent_reply: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// Added to the reply outside business hours (`{opens_at}`, `{reply_by}`).
+    #[serde(default)]
+    away_reply: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// Added instead of `away_reply` on a holiday (default: `away_reply`).
+    #[serde(default)]
+    holiday_reply: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -258,6 +285,8 @@ pub struct CompiledSite {
     pub(crate) patterns: RegexSet,
     pub(crate) pattern_rule: Vec<usize>,
     pub(crate) handoff: Handoff,
+    /// When people answer; reply-by times count these hours.
+    pub hours: BusinessHours,
     pub facts: Facts,
     pub destinations: Vec<Destination>,
     pub(crate) routes: Vec<Route>,
@@ -293,9 +322,12 @@ pub(crate) struct Rule {
 #[derive(Debug)]
 pub(crate) struct Handoff {
     pub reply_within_hours: u32,
+    pub high_reply_within_hours: u32,
     pub urgent_reply_within_hours: u32,
-    pub reply: BTreeMap<LangCode, String>,
-    pub urgent_reply: BTreeMap<LangCode, String>,
+    pub reply: BTreeMap<LangCode, Vec<Piece>>,
+    pub urgent_reply: BTreeMap<LangCode, Vec<Piece>>,
+    pub away_reply: BTreeMap<LangCode, Vec<Piece>>,
+    pub holiday_reply: BTreeMap<LangCode, Vec<Piece>>,
 }
 
 impl CompiledSite {
@@ -464,33 +496,6 @@ impl Loader<'_> {
             }
         }
 
-        let handoff = Handoff {
-            reply_within_hours: file.handoff.reply_within_hours,
-            urgent_reply_within_hours: file.handoff.urgent_reply_within_hours,
-            reply: texts(file.handoff.reply, None)?,
-            urgent_reply: texts(file.handoff.urgent_reply, None)?,
-        };
-        if !handoff.reply.contains_key(&languages[0]) {
-            return self.err(
-                0..0,
-                None,
-                format!(
-                    "[handoff.reply] needs a text in the default language `{}`",
-                    languages[0]
-                ),
-            );
-        }
-        if !handoff.urgent_reply.is_empty() && !handoff.urgent_reply.contains_key(&languages[0]) {
-            return self.err(
-                0..0,
-                None,
-                format!(
-                    "[handoff.urgent_reply] needs a text in the default language `{}`",
-                    languages[0]
-                ),
-            );
-        }
-
         let facts = match file.facts {
             Some(spanned) => {
                 let span = spanned.span();
@@ -498,6 +503,68 @@ impl Loader<'_> {
             }
             None => Facts::default(),
         };
+        let hours = match file.hours {
+            Some(spanned) => {
+                let span = spanned.span();
+                let h = spanned.into_inner();
+                BusinessHours::parse(&h.time_zone, &h.open, &h.holidays)
+                    .or_else(|e| self.err(span, None, format!("[hours] {e}")))?
+            }
+            None => BusinessHours::always_open(),
+        };
+        let handoff_texts = |section: &str,
+                             map: BTreeMap<Spanned<String>, Spanned<String>>,
+                             required: bool|
+         -> Result<BTreeMap<LangCode, Vec<Piece>>, LoadError> {
+            let mut out = BTreeMap::new();
+            for (lang, text) in map {
+                let code = site_lang(&lang, None)?;
+                let pieces = facts::parse_template(text.get_ref(), &facts, None).or_else(|e| {
+                    self.err(
+                        text.span(),
+                        None,
+                        format!("[handoff.{section}] {code}: {e}"),
+                    )
+                })?;
+                if let Some(slot) = pieces.iter().find_map(|p| match p {
+                    Piece::Slot(slot) if slot.needs_country() || matches!(slot, Slot::Size(_)) => {
+                        Some(slot)
+                    }
+                    _ => None,
+                }) {
+                    return self.err(
+                        text.span(),
+                        None,
+                        format!("[handoff.{section}] {code}: {slot:?} depends on the question; handoff texts can use shop.name, support.email, links.<name>, returns.days, warranty.months, reply_by and opens_at"),
+                    );
+                }
+                out.insert(code, pieces);
+            }
+            if (required || !out.is_empty()) && !out.contains_key(&languages[0]) {
+                return self.err(
+                    0..0,
+                    None,
+                    format!(
+                        "[handoff.{section}] needs a text in the default language `{}`",
+                        languages[0]
+                    ),
+                );
+            }
+            Ok(out)
+        };
+        let handoff = Handoff {
+            reply_within_hours: file.handoff.reply_within_hours,
+            high_reply_within_hours: file
+                .handoff
+                .high_reply_within_hours
+                .unwrap_or(file.handoff.reply_within_hours),
+            urgent_reply_within_hours: file.handoff.urgent_reply_within_hours,
+            reply: handoff_texts("reply", file.handoff.reply, true)?,
+            urgent_reply: handoff_texts("urgent_reply", file.handoff.urgent_reply, false)?,
+            away_reply: handoff_texts("away_reply", file.handoff.away_reply, false)?,
+            holiday_reply: handoff_texts("holiday_reply", file.handoff.holiday_reply, false)?,
+        };
+
         let mut fallback = BTreeMap::new();
         for (lang, chain) in &file.site.fallback {
             let from = site_lang(lang, None)?;
@@ -589,6 +656,18 @@ impl Loader<'_> {
                 )
                 .or_else(|e| self.err(text.span(), rid, format!("answer.{code}: {e}")))?;
                 for piece in &pieces {
+                    if let Piece::Slot(slot @ (Slot::ReplyBy | Slot::OpensAt)) = piece {
+                        let name = if matches!(slot, Slot::ReplyBy) {
+                            "reply_by"
+                        } else {
+                            "opens_at"
+                        };
+                        return self.err(
+                            text.span(),
+                            rid,
+                            format!("answer.{code}: `{{{name}}}` belongs in [handoff] texts, where a person takes over"),
+                        );
+                    }
                     if let Piece::Slot(slot) = piece {
                         needs_country |= slot.needs_country();
                         needs_size |= matches!(slot, facts::Slot::Size(_));
@@ -727,6 +806,7 @@ impl Loader<'_> {
             patterns,
             pattern_rule,
             handoff,
+            hours,
             facts,
             destinations,
             routes,

@@ -88,6 +88,11 @@ const LEXICON: &[(&str, Urgency, &str)] = &[
         r"(still|never) (not )?(arrived|received)|(\d+|two|three|several) (weeks|months) (and|ago|late|still)|n[aã]o (chegou|recebi)|no (ha )?lleg|nicht angekommen|jamais re[çc]u|не пришл",
     ),
     (
+        "high:repeated_contact",
+        Urgency::High,
+        r"\b(second|third|fourth|fifth|2nd|3rd|4th|5th|\d+(st|nd|rd|th)) time (i('m| am)? )?(writ|ask|contact|messag|email|tell)|\b(i )?(already|have) (asked|written|wrote|contacted|emailed|messaged) (you )?(\d+|two|three|several|many|multiple) times|\bi (already|have already) (asked|wrote|written|contacted|emailed) (you|this|before)|still no (answer|reply|response)|no one (has )?(answered|replied|responded)|nobody (has )?(answered|replied|responded)|(segunda|terceira|quarta) vez que (escrevo|pergunto|entro em contato)|j[aá] (escrevi|perguntei|entrei em contato) (\d+|duas|tr[eê]s|v[aá]rias) vezes|(segunda|tercera|cuarta) vez que (escribo|pregunto)|ya (escrib[ií]|pregunt[eé]) (\d+|dos|tres|varias) veces|(zweiten|dritten|vierten) mal|schon (mehrmals|zweimal|dreimal) (geschrieben|gefragt|kontaktiert)|(deuxi[eè]me|troisi[eè]me) fois que (j.?[eé]cris|je demande)|d[eé]j[aà] (écrit|ecrit|demand[eé]) (\d+|deux|trois|plusieurs) fois|(seconda|terza) volta che (scrivo|chiedo)|gi[aà] (scritto|chiesto) (\d+|due|tre|pi[uù]) volte|(второй|третий) раз пиш|уже (писал|писала|спрашивал|спрашивала)|已经(问|联系|发)了?(好几|几|两|三)次|何度も(問い合わせ|連絡)",
+    ),
+    (
         "high:anger",
         Urgency::High,
         r"\bscam\b|unacceptable|ridiculous|worst|furious|golpe|estafa|betrug|arnaque|inaceit|inacept|inakzeptabel|мошенни|骗子",
@@ -200,6 +205,31 @@ mod tests {
                 Urgency::High,
                 "high:overdue",
             ),
+            (
+                "this is the third time i'm writing about my refund",
+                Urgency::High,
+                "high:repeated_contact",
+            ),
+            (
+                "ja escrevi tres vezes e nada",
+                Urgency::High,
+                "high:repeated_contact",
+            ),
+            (
+                "ich habe schon zweimal geschrieben",
+                Urgency::High,
+                "high:repeated_contact",
+            ),
+            (
+                "я уже писал вам вчера",
+                Urgency::High,
+                "high:repeated_contact",
+            ),
+            (
+                "still no answer to my email",
+                Urgency::High,
+                "high:repeated_contact",
+            ),
         ];
         for (text, level, reason) in cases {
             let got = tag(text);
@@ -210,6 +240,9 @@ mod tests {
             "how long does shipping to germany take?",
             "which size is a us 8 in eu?",
             "do you ship to brazil",
+            "is this the first time you ship to peru",
+            "i wrote the size in the order notes",
+            "can i ask a second question",
         ] {
             assert_eq!(
                 tag(calm),

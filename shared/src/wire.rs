@@ -118,6 +118,9 @@ pub struct Handoff {
     pub topic: Topic,
     /// When a person will have replied by, Unix epoch milliseconds.
     pub reply_by: i64,
+    /// Set when nobody is at the inbox right now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub away: Option<Away>,
 }
 
 /// Urgency of a handoff, with the names helpdesks use.
@@ -208,6 +211,43 @@ pub struct HandoffPayload {
     /// The shopper's shipping country when known (ISO 3166-1 alpha-2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// The last messages of the conversation before the question, oldest first (at most
+    /// [`TRANSCRIPT_LINES`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transcript: Vec<TranscriptLine>,
+    /// Set when the handoff was made outside business hours or on a holiday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub away: Option<Away>,
+}
+
+/// How many earlier messages a handoff payload carries.
+pub const TRANSCRIPT_LINES: usize = 10;
+
+/// One earlier message of a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TranscriptLine {
+    /// `shopper` or `bot`.
+    pub role: String,
+    pub text: String,
+    /// Unix epoch milliseconds.
+    pub at: i64,
+}
+
+/// Nobody is at the inbox right now: why, and when the shop opens again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Away {
+    pub reason: AwayReason,
+    /// Unix epoch milliseconds.
+    pub opens_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AwayReason {
+    /// Outside the opening hours (evening, weekend).
+    Closed,
+    /// A holiday in the shop's calendar.
+    Holiday,
 }
 
 /// A detected language and how it was decided.
@@ -541,9 +581,14 @@ mod tests {
             urgency: Urgency::Urgent,
             topic: Topic::Safety,
             reply_by: 1,
+            away: Some(Away {
+                reason: AwayReason::Holiday,
+                opens_at: 2,
+            }),
         });
         let json = serde_json::to_value(&reply).expect("ser");
         assert_eq!(json["kind"], "handoff");
+        assert_eq!(json["away"]["reason"], "holiday");
         assert_eq!(json["urgency"], "urgent");
         assert_eq!(json["topic"], "safety");
     }

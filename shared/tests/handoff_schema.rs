@@ -5,7 +5,10 @@
 use std::collections::BTreeSet;
 
 use ferry_shared::Topic;
-use ferry_shared::wire::{Contact, HandoffPayload, Language, LanguageSource, Urgency, UrgencyTag};
+use ferry_shared::wire::{
+    Away, AwayReason, Contact, HandoffPayload, Language, LanguageSource, TranscriptLine, Urgency,
+    UrgencyTag,
+};
 use serde_json::{Value, json};
 
 const SCHEMA: &str = include_str!("../../docs/handoff-payload.v1.schema.json");
@@ -43,6 +46,8 @@ fn minimal() -> HandoffPayload {
         contact: None,
         reply_by: 1_775_552_400_000,
         country: None,
+        transcript: vec![],
+        away: None,
     }
 }
 
@@ -68,6 +73,22 @@ fn full() -> HandoffPayload {
             order_number: Some("#10423".into()),
         }),
         country: Some("BR".into()),
+        transcript: vec![
+            TranscriptLine {
+                role: "shopper".into(),
+                text: "Oi, vocês entregam no Brasil?".into(),
+                at: 1_775_466_000_000,
+            },
+            TranscriptLine {
+                role: "bot".into(),
+                text: "Sim! Entregamos no Brasil em 8–15 dias úteis.".into(),
+                at: 1_775_466_000_500,
+            },
+        ],
+        away: Some(Away {
+            reason: AwayReason::Holiday,
+            opens_at: 1_775_552_400_000,
+        }),
         ..minimal()
     }
 }

@@ -39,6 +39,8 @@ fn payload(question: &str) -> HandoffPayload {
         }),
         reply_by: 1_775_552_400_000,
         country: Some("BR".into()),
+        transcript: vec![],
+        away: None,
     }
 }
 
