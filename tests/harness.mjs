@@ -31,8 +31,9 @@ export async function freePort() {
   });
 }
 
-/// A webhook receiver. `respond(req, body, n)` decides each answer (default 200); every
-/// request is recorded with its headers and parsed body.
+/// A webhook receiver. `respond(entry, n)` decides each answer (default 200):
+/// `{status, headers}`, `{reset: true}` (the connection is destroyed) or `{hang: ms}` (no
+/// answer for that long). Every request is recorded with its headers and parsed body.
 export async function startReceiver(respond = () => ({ status: 200 })) {
   const received = [];
   const waiters = [];
@@ -46,9 +47,20 @@ export async function startReceiver(respond = () => ({ status: 200 })) {
       const entry = { method: req.method, url: req.url, headers: req.headers, text, body, at: Date.now() };
       received.push(entry);
       const answer = respond(entry, received.length) ?? { status: 200 };
+      entry.answer = answer;
+      for (const w of waiters.splice(0)) w();
+      if (answer.reset) {
+        // The connection dies without an answer.
+        req.socket.destroy();
+        return;
+      }
+      if (answer.hang) {
+        // No answer until long after the sender's timeout; then the socket is dropped.
+        setTimeout(() => req.socket.destroy(), answer.hang).unref();
+        return;
+      }
       res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.headers ?? {}) });
       res.end(JSON.stringify({ ok: answer.status < 300 }));
-      for (const w of waiters.splice(0)) w();
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -71,7 +83,7 @@ export async function startReceiver(respond = () => ({ status: 200 })) {
         });
       }
     },
-    close: () => new Promise((resolve) => server.close(resolve)),
+    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
   };
 }
 
@@ -79,8 +91,20 @@ function wrangler(args, opts = {}) {
   return spawnSync(NODE, [WRANGLER, ...args], { cwd: EDGE, env: ENV, encoding: 'utf8', ...opts });
 }
 
-/// Starts the Worker with a fresh local state folder (D1 migrated) and the given webhook.
+/// Starts the Worker with a fresh local state folder (D1 migrated). Every destination of the
+/// demo site points at the receiver behind `webhookUrl` (JSON at /handoffs[/team], Slack at
+/// /slack/oncall). Deliveries retry after 1 s and a handoff waits 2 s for the shopper's email,
+/// unless `vars` say otherwise. `/__scheduled` runs the cron.
 export async function startWorker({ webhookUrl, vars = {} }) {
+  const origin = new URL(webhookUrl).origin;
+  vars = {
+    ONCALL_SLACK_URL: `${origin}/slack/oncall`,
+    SALES_WEBHOOK_URL: `${origin}/handoffs/sales`,
+    RU_TEAM_WEBHOOK_URL: `${origin}/handoffs/ru`,
+    DELIVERY_RETRY_SCHEDULE: '1s,1s,1s,1s,1s,1s',
+    CONTACT_WAIT_SECONDS: '2',
+    ...vars,
+  };
   const state = mkdtempSync(path.join(os.tmpdir(), 'ferry-state-'));
   const migrate = wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state]);
   if (migrate.status !== 0) throw new Error(`D1 migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
@@ -89,6 +113,7 @@ export async function startWorker({ webhookUrl, vars = {} }) {
   const inspector = await freePort();
   const args = [WRANGLER, 'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
     '--persist-to', state, '--var', `WEBHOOK_URL:${webhookUrl}`, '--show-interactive-dev-session=false',
+    '--test-scheduled',
     ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])];
   const child = spawn(NODE, args, { cwd: EDGE, env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';

@@ -317,6 +317,12 @@ fn explain(site: &CompiledSite, req: &ChatRequest, now: i64) {
                     )
                 };
                 println!("reply by  {} ({})", shop(*reply_by), site.hours.tz_name());
+                let to: Vec<String> = site
+                    .destinations_for(d.urgency.level, &d.language.code, d.topic())
+                    .iter()
+                    .map(|dest| format!("{} ({})", dest.name, dest.format.as_str()))
+                    .collect();
+                println!("to        {}", to.join(", "));
                 if let Some(away) = away {
                     println!(
                         "away      {:?}: opens {} ({})",

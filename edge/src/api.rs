@@ -6,7 +6,7 @@ use worker::{Env, Method, Request, Response};
 
 use crate::error::ApiError;
 use crate::sites::{self, Lookup};
-use crate::{chat, store};
+use crate::{chat, contact, store};
 
 pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let path = req.path();
@@ -27,6 +27,12 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
             Ok(no_store(Response::from_json(&response)?)?)
         }
         ("/v1/chat", _) => Err(ApiError::MethodNotAllowed { allow: "POST" }),
+        ("/v1/contact", Method::Post) => {
+            let body = read_body(&mut req).await?;
+            let response = contact::handle(&body, env).await?;
+            Ok(no_store(Response::from_json(&response)?)?)
+        }
+        ("/v1/contact", _) => Err(ApiError::MethodNotAllowed { allow: "POST" }),
         _ => Err(ApiError::NotFound(path)),
     }
 }

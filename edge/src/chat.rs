@@ -10,7 +10,7 @@ use ferry_shared::wire::{ChatRequest, ChatResponse, HandoffPayload, Reply, WIRE_
 use worker::{Date, Env};
 
 use crate::api::site_or_error;
-use crate::delivery::Job;
+use crate::delivery;
 use crate::error::ApiError;
 use crate::store;
 
@@ -62,23 +62,40 @@ pub async fn handle(
                 ferry_shared::Outcome::Answer { .. } => None,
             },
         };
-        // A retry finds the row its first attempt wrote and reuses that ticket.
-        let payload = store::put_handoff(env, &req, &fresh, now).await?;
-        let queue = env.queue("HANDOFFS").map_err(|e| ApiError::Unavailable {
+        let destinations: Vec<(&str, &str)> = site
+            .destinations_for(fresh.urgency.level, &fresh.language.code, fresh.topic)
+            .into_iter()
+            .map(|d| (d.name.as_str(), d.format.as_str()))
+            .collect();
+        let waiting = matches!(
+            decision.outcome,
+            ferry_shared::Outcome::Handoff {
+                ask_contact: true,
+                ..
+            }
+        );
+        // A retry finds the rows its first attempt wrote and reuses that ticket.
+        let stored = store::put_handoff(env, &req, &fresh, &destinations, waiting, now).await?;
+        let payload = stored.payload;
+        let queued = if stored.status == "awaiting_contact" {
+            delivery::schedule_release(env, &payload.id, site.contact_wait_secs).await
+        } else {
+            let pending: Vec<String> = store::deliveries(env, &payload.id)
+                .await
+                .map_err(|e| ApiError::Unavailable {
+                    what: "storage",
+                    detail: e.to_string(),
+                })?
+                .into_iter()
+                .filter(|(_, status)| status == "queued")
+                .map(|(name, _)| name)
+                .collect();
+            delivery::enqueue(env, &payload.id, &pending).await
+        };
+        queued.map_err(|e| ApiError::Unavailable {
             what: "the handoff queue",
             detail: e.to_string(),
         })?;
-        queue
-            .send(Job {
-                handoff_id: payload.id.clone(),
-                payload: payload.clone(),
-                attempt: 0,
-            })
-            .await
-            .map_err(|e| ApiError::Unavailable {
-                what: "the handoff queue",
-                detail: e.to_string(),
-            })?;
         decision.to_reply(&payload.ticket)
     } else {
         decision.to_reply("")
@@ -115,10 +132,13 @@ fn response(req: &ChatRequest, reply: Reply) -> ChatResponse {
 
 /// Parses the body, naming the field that is wrong.
 fn parse(body: &[u8]) -> Result<ChatRequest, ApiError> {
+    parse_json(body, "a JSON chat request")
+}
+
+/// Parses a JSON body into `T`, naming the field that is wrong; `what` completes "send …".
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, ApiError> {
     if body.is_empty() {
-        return Err(ApiError::BadRequest(
-            "empty body; send a JSON chat request".into(),
-        ));
+        return Err(ApiError::BadRequest(format!("empty body; send {what}")));
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {

@@ -1,14 +1,19 @@
 //! The Ferry Worker. The entry points stay thin: `fetch` hands the request to [`api`] and
-//! turns any [`ApiError`] into a response in one place; `queue` hands batches to [`delivery`].
+//! turns any [`ApiError`] into a response in one place; `queue` hands batches to [`delivery`];
+//! the daily cron (`scheduled`) runs [`retention`].
 
 mod api;
 mod chat;
+mod contact;
 mod delivery;
 mod error;
+mod retention;
 mod sites;
 mod store;
 
-use worker::{Context, Env, MessageBatch, Request, Response, Result, event};
+use worker::{
+    Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent, event,
+};
 
 pub use error::ApiError;
 
@@ -23,4 +28,9 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 #[event(queue)]
 async fn queue(batch: MessageBatch<delivery::Job>, env: Env, _ctx: Context) -> Result<()> {
     delivery::consume(batch, &env).await
+}
+
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    retention::run(&env).await;
 }

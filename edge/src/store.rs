@@ -117,22 +117,36 @@ fn upsert_conversation(
     .map_err(unavailable)
 }
 
-/// Writes the handoff row unless this message already has one, and returns the stored
-/// payload (the first attempt's ids win, so retries never mint a second ticket).
+/// A handoff as stored: its payload and roll-up status.
+pub struct StoredHandoff {
+    pub payload: HandoffPayload,
+    pub status: String,
+}
+
+/// Writes the handoff row and one delivery row per destination unless this message already
+/// has them, and returns what is stored (the first attempt's ids win, so retries never mint a
+/// second ticket). `waiting`: the handoff waits for the shopper's email before it goes out.
 pub async fn put_handoff(
     env: &Env,
     req: &ChatRequest,
     fresh: &HandoffPayload,
+    destinations: &[(&str, &str)],
+    waiting: bool,
     now: i64,
-) -> Result<HandoffPayload, ApiError> {
+) -> Result<StoredHandoff, ApiError> {
     let db = db(env)?;
     let payload_json =
         serde_json::to_string(fresh).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let status = if waiting {
+        "awaiting_contact"
+    } else {
+        "queued"
+    };
     let insert = db
         .prepare(
             "INSERT INTO handoffs (id, ticket, site, conversation_id, client_message_id, language, urgency, topic,
                                    payload_json, status, attempts, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', 0, ?10, ?10)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?11)
              ON CONFLICT(conversation_id, client_message_id) DO NOTHING",
         )
         .bind(&[
@@ -145,22 +159,304 @@ pub async fn put_handoff(
             fresh.urgency.level.as_str().into(),
             fresh.topic.as_str().into(),
             payload_json.as_str().into(),
+            status.into(),
             (now as f64).into(),
         ])
         .map_err(unavailable)?;
-    db.batch(vec![upsert_conversation(&db, req, now)?, insert])
-        .await
-        .map_err(unavailable)?;
-    let stored: Option<String> = db
-        .prepare("SELECT payload_json FROM handoffs WHERE conversation_id = ?1 AND client_message_id = ?2")
+    let mut statements = vec![upsert_conversation(&db, req, now)?, insert];
+    for (name, format) in destinations {
+        // Only for the handoff this request created: a retry finds the first attempt's rows.
+        statements.push(
+            db.prepare(
+                "INSERT INTO deliveries (handoff_id, destination, format, status, attempts, created_at, updated_at)
+                 SELECT ?1, ?2, ?3, ?4, 0, ?5, ?5 WHERE EXISTS (SELECT 1 FROM handoffs WHERE id = ?1)
+                 ON CONFLICT(handoff_id, destination) DO NOTHING",
+            )
+            .bind(&[
+                fresh.id.as_str().into(),
+                (*name).into(),
+                (*format).into(),
+                (if waiting { "waiting" } else { "queued" }).into(),
+                (now as f64).into(),
+            ])
+            .map_err(unavailable)?,
+        );
+    }
+    db.batch(statements).await.map_err(unavailable)?;
+    #[derive(serde::Deserialize)]
+    struct Row {
+        payload_json: String,
+        status: String,
+    }
+    let stored: Option<Row> = db
+        .prepare("SELECT payload_json, status FROM handoffs WHERE conversation_id = ?1 AND client_message_id = ?2")
         .bind(&[req.conversation_id.as_str().into(), req.client_message_id.as_str().into()])
         .map_err(unavailable)?
-        .first(Some("payload_json"))
+        .first(None)
         .await
         .map_err(unavailable)?;
     let stored = stored.ok_or_else(|| unavailable("handoff row missing after insert"))?;
-    serde_json::from_str(&stored)
-        .map_err(|e| ApiError::Internal(format!("stored handoff payload: {e}")))
+    Ok(StoredHandoff {
+        payload: serde_json::from_str(&stored.payload_json)
+            .map_err(|e| ApiError::Internal(format!("stored handoff payload: {e}")))?,
+        status: stored.status,
+    })
+}
+
+/// A handoff by id (for the queue consumer).
+pub async fn handoff(env: &Env, id: &str) -> worker::Result<Option<StoredHandoff>> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        payload_json: String,
+        status: String,
+    }
+    let row: Option<Row> = env
+        .d1("DB")?
+        .prepare("SELECT payload_json, status FROM handoffs WHERE id = ?1")
+        .bind(&[id.into()])?
+        .first(None)
+        .await?;
+    row.map(|r| {
+        Ok(StoredHandoff {
+            payload: serde_json::from_str(&r.payload_json)
+                .map_err(|e| worker::Error::RustError(format!("stored handoff payload: {e}")))?,
+            status: r.status,
+        })
+    })
+    .transpose()
+}
+
+/// The destinations of a handoff whose delivery has not started: `(name, status)`.
+pub async fn deliveries(env: &Env, handoff_id: &str) -> worker::Result<Vec<(String, String)>> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        destination: String,
+        status: String,
+    }
+    let rows: Vec<Row> = env
+        .d1("DB")?
+        .prepare(
+            "SELECT destination, status FROM deliveries WHERE handoff_id = ?1 ORDER BY destination",
+        )
+        .bind(&[handoff_id.into()])?
+        .all()
+        .await?
+        .results()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.destination, r.status))
+        .collect())
+}
+
+/// The handoff of `ticket` in this conversation, if any.
+pub async fn handoff_by_ticket(
+    env: &Env,
+    site: &str,
+    conversation_id: &str,
+    ticket: &str,
+) -> Result<Option<StoredHandoff>, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        payload_json: String,
+        status: String,
+    }
+    let row: Option<Row> = db(env)?
+        .prepare("SELECT payload_json, status FROM handoffs WHERE site = ?1 AND conversation_id = ?2 AND ticket = ?3")
+        .bind(&[site.into(), conversation_id.into(), ticket.into()])
+        .map_err(unavailable)?
+        .first(None)
+        .await
+        .map_err(unavailable)?;
+    row.map(|r| {
+        Ok(StoredHandoff {
+            payload: serde_json::from_str(&r.payload_json)
+                .map_err(|e| ApiError::Internal(format!("stored handoff payload: {e}")))?,
+            status: r.status,
+        })
+    })
+    .transpose()
+}
+
+/// Stores the shopper's contact on the handoff and its conversation.
+pub async fn set_contact(env: &Env, payload: &HandoffPayload, now: i64) -> Result<(), ApiError> {
+    let db = db(env)?;
+    let json = serde_json::to_string(payload).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let email = payload
+        .contact
+        .as_ref()
+        .and_then(|c| c.email.as_deref())
+        .map_or(JsValue::NULL, JsValue::from);
+    db.batch(vec![
+        db.prepare("UPDATE handoffs SET payload_json = ?2, updated_at = ?3 WHERE id = ?1")
+            .bind(&[
+                payload.id.as_str().into(),
+                json.as_str().into(),
+                (now as f64).into(),
+            ])
+            .map_err(unavailable)?,
+        db.prepare("UPDATE conversations SET contact_email = ?2, updated_at = ?3 WHERE id = ?1")
+            .bind(&[
+                payload.conversation_id.as_str().into(),
+                email,
+                (now as f64).into(),
+            ])
+            .map_err(unavailable)?,
+        event(&db, &payload.id, "*", 0, now, "contact", None, None, None).map_err(unavailable)?,
+    ])
+    .await
+    .map_err(unavailable)?;
+    Ok(())
+}
+
+/// Ends the wait for the shopper's email: `awaiting_contact` becomes `queued` (and its
+/// deliveries `queued`). True if this call did it, false if it was no longer waiting, so the
+/// caller that wins is the one that sends the deliveries.
+pub async fn release(env: &Env, handoff_id: &str, now: i64) -> worker::Result<bool> {
+    let db = env.d1("DB")?;
+    let results = db
+        .batch(vec![
+            db.prepare(
+                "UPDATE deliveries SET status = 'queued', updated_at = ?2
+                 WHERE handoff_id = ?1 AND status = 'waiting'",
+            )
+            .bind(&[handoff_id.into(), (now as f64).into()])?,
+            db.prepare(
+                "UPDATE handoffs SET status = 'queued', updated_at = ?2
+                 WHERE id = ?1 AND status = 'awaiting_contact'",
+            )
+            .bind(&[handoff_id.into(), (now as f64).into()])?,
+        ])
+        .await?;
+    let changed = results
+        .last()
+        .and_then(|r| r.meta().ok().flatten())
+        .and_then(|m| m.changes)
+        .unwrap_or(0);
+    Ok(changed > 0)
+}
+
+/// One delivery's new state, recorded with its event and rolled up onto the handoff.
+pub struct DeliveryUpdate<'a> {
+    pub handoff_id: &'a str,
+    pub destination: &'a str,
+    /// The attempt this update is about (1 = the first POST); 0 for `queued`.
+    pub attempt: u32,
+    /// `queued`, `retrying`, `delivered` or `failed`.
+    pub status: &'a str,
+    /// The event: `queued`, `delivered`, `retry`, `gone`, `dead_lettered` or `failed`.
+    pub event: &'a str,
+    pub http_status: Option<u16>,
+    pub error: Option<&'a str>,
+    pub delay_ms: Option<i64>,
+}
+
+pub async fn update_delivery(env: &Env, u: &DeliveryUpdate<'_>, now: i64) -> worker::Result<()> {
+    let db = env.d1("DB")?;
+    let error = u.error.map_or(JsValue::NULL, JsValue::from);
+    let http = u
+        .http_status
+        .map_or(JsValue::NULL, |s| JsValue::from(f64::from(s)));
+    let next = u
+        .delay_ms
+        .map_or(JsValue::NULL, |d| JsValue::from((now + d) as f64));
+    db.batch(vec![
+        db.prepare(
+            "UPDATE deliveries SET status = ?3, attempts = MAX(attempts, ?4), last_status = COALESCE(?5, last_status),
+                    last_error = CASE WHEN ?3 = 'delivered' THEN last_error ELSE COALESCE(?6, last_error) END,
+                    next_attempt_at = ?7, updated_at = ?8,
+                    delivered_at = CASE WHEN ?3 = 'delivered' THEN ?8 ELSE delivered_at END
+             WHERE handoff_id = ?1 AND destination = ?2",
+        )
+        .bind(&[
+            u.handoff_id.into(),
+            u.destination.into(),
+            u.status.into(),
+            f64::from(u.attempt).into(),
+            http.clone(),
+            error.clone(),
+            next,
+            (now as f64).into(),
+        ])?,
+        event(&db, u.handoff_id, u.destination, u.attempt, now, u.event, u.http_status, u.error, u.delay_ms)?,
+        // The handoff's roll-up: delivered when every destination is, failed when one failed.
+        db.prepare(
+            "UPDATE handoffs SET
+               status = CASE
+                 WHEN NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.handoff_id = ?1 AND d.status != 'delivered') THEN 'delivered'
+                 WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.handoff_id = ?1 AND d.status = 'failed') THEN 'failed'
+                 WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.handoff_id = ?1 AND d.status = 'retrying') THEN 'retrying'
+                 ELSE 'queued' END,
+               attempts = (SELECT COALESCE(SUM(attempts), 0) FROM deliveries d WHERE d.handoff_id = ?1),
+               last_error = COALESCE((SELECT last_error FROM deliveries d WHERE d.handoff_id = ?1 AND d.status != 'delivered'
+                                      AND d.last_error IS NOT NULL ORDER BY d.updated_at DESC LIMIT 1), last_error),
+               updated_at = ?2,
+               delivered_at = CASE WHEN NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.handoff_id = ?1 AND d.status != 'delivered')
+                                   THEN COALESCE(delivered_at, ?2) ELSE delivered_at END
+             WHERE id = ?1 AND status != 'awaiting_contact'",
+        )
+        .bind(&[u.handoff_id.into(), (now as f64).into()])?,
+    ])
+    .await?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn event(
+    db: &D1Database,
+    handoff_id: &str,
+    destination: &str,
+    attempt: u32,
+    now: i64,
+    event: &str,
+    http_status: Option<u16>,
+    error: Option<&str>,
+    delay_ms: Option<i64>,
+) -> worker::Result<worker::D1PreparedStatement> {
+    db.prepare(
+        "INSERT INTO delivery_events (handoff_id, destination, attempt, at, event, http_status, error, delay_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )
+    .bind(&[
+        handoff_id.into(),
+        destination.into(),
+        f64::from(attempt).into(),
+        (now as f64).into(),
+        event.into(),
+        http_status.map_or(JsValue::NULL, |s| JsValue::from(f64::from(s))),
+        error.map_or(JsValue::NULL, JsValue::from),
+        delay_ms.map_or(JsValue::NULL, |d| JsValue::from(d as f64)),
+    ])
+}
+
+/// Deletes the conversations of `site` whose last message is older than `cutoff`, with their
+/// messages, handoffs, deliveries and events. Returns how many conversations went.
+pub async fn purge(env: &Env, site: &str, cutoff: i64) -> worker::Result<usize> {
+    let db = env.d1("DB")?;
+    let old = "SELECT id FROM conversations WHERE site = ?1 AND updated_at < ?2";
+    let handoffs = format!("SELECT id FROM handoffs WHERE conversation_id IN ({old})");
+    let bind = |sql: String| db.prepare(sql).bind(&[site.into(), (cutoff as f64).into()]);
+    let results = db
+        .batch(vec![
+            bind(format!(
+                "DELETE FROM delivery_events WHERE handoff_id IN ({handoffs})"
+            ))?,
+            bind(format!(
+                "DELETE FROM deliveries WHERE handoff_id IN ({handoffs})"
+            ))?,
+            bind(format!(
+                "DELETE FROM handoffs WHERE conversation_id IN ({old})"
+            ))?,
+            bind(format!(
+                "DELETE FROM messages WHERE conversation_id IN ({old})"
+            ))?,
+            bind("DELETE FROM conversations WHERE site = ?1 AND updated_at < ?2".to_string())?,
+        ])
+        .await?;
+    Ok(results
+        .last()
+        .and_then(|r| r.meta().ok().flatten())
+        .and_then(|m| m.changes)
+        .unwrap_or(0))
 }
 
 /// Records the shopper's message with the reply it got, and the reply as the bot's message.
@@ -198,25 +494,5 @@ pub async fn record_exchange(
     ])
     .await
     .map_err(unavailable)?;
-    Ok(())
-}
-
-/// Records a delivery attempt's outcome on the handoff row.
-pub async fn mark_delivery(
-    env: &Env,
-    handoff_id: &str,
-    status: &str,
-    error: Option<&str>,
-    now: i64,
-) -> worker::Result<()> {
-    env.d1("DB")?
-        .prepare(
-            "UPDATE handoffs SET status = ?2, attempts = attempts + 1, last_error = ?3, updated_at = ?4,
-                    delivered_at = CASE WHEN ?2 = 'delivered' THEN ?4 ELSE delivered_at END
-             WHERE id = ?1",
-        )
-        .bind(&[handoff_id.into(), status.into(), error.map_or(JsValue::NULL, JsValue::from), (now as f64).into()])?
-        .run()
-        .await?;
     Ok(())
 }

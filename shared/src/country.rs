@@ -655,14 +655,16 @@ static NAMES: LazyLock<Vec<(String, &'static str)>> = LazyLock::new(|| {
     names
 });
 
-/// One regex over all names: word-bounded for alphabetic scripts, bare for CJK.
+/// One regex over all names. ASCII names are word-bounded with ASCII boundaries, which keep
+/// the regex a DFA on text in any script; other alphabetic names (Cyrillic, Arabic) get their
+/// word boundaries checked in [`find_in`]; CJK names have none.
 static FINDER: LazyLock<Regex> = LazyLock::new(|| {
     let alternatives: Vec<String> = NAMES
         .iter()
         .map(|(name, _)| {
             let escaped = regex::escape(name);
-            if name.chars().all(|c| c.is_ascii() || !is_cjk(c)) {
-                format!(r"\b{escaped}\b")
+            if name.is_ascii() {
+                format!(r"(?-u:\b){escaped}(?-u:\b)")
             } else {
                 escaped
             }
@@ -687,6 +689,15 @@ pub fn is_known(code: &str) -> bool {
 pub fn find_in(folded: &str) -> Option<&'static str> {
     let mut found: Option<&'static str> = None;
     for m in FINDER.find_iter(folded) {
+        let name = m.as_str();
+        if !name.is_ascii() && !name.chars().any(is_cjk) {
+            let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            if word(folded[..m.start()].chars().next_back())
+                || word(folded[m.end()..].chars().next())
+            {
+                continue; // inside a longer word
+            }
+        }
         let code = NAMES
             .iter()
             .find(|(n, _)| n == m.as_str())

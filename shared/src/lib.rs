@@ -24,6 +24,8 @@ pub mod mask;
 #[cfg(feature = "router")]
 pub mod normalize;
 #[cfg(feature = "router")]
+pub mod retry;
+#[cfg(feature = "router")]
 pub mod router;
 #[cfg(feature = "router")]
 pub mod site;

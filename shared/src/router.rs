@@ -36,6 +36,8 @@ pub const REPEATED_CONTACT: &str = "high:repeated_contact";
 /// What the router decided, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
+    /// The site also asks for the order number when it asks for an email.
+    pub ask_order_number: bool,
     pub language: Language,
     pub urgency: UrgencyTag,
     /// The shipping country the answer used, and where it came from.
@@ -80,6 +82,9 @@ pub enum Outcome {
         reply_by: i64,
         /// Set outside business hours and on holidays.
         away: Option<Away>,
+        /// The site wants an email before the ticket is final and the shopper gave none:
+        /// `text` ends with the request for it.
+        ask_contact: bool,
     },
 }
 
@@ -142,6 +147,7 @@ impl Decision {
                 language,
                 reply_by,
                 away,
+                ask_contact,
                 ..
             } => Reply::Handoff(Handoff {
                 ticket: ticket.to_string(),
@@ -151,6 +157,8 @@ impl Decision {
                 topic: *topic,
                 reply_by: *reply_by,
                 away: *away,
+                ask_contact: *ask_contact,
+                ask_order_number: *ask_contact && self.ask_order_number,
             }),
         }
     }
@@ -184,13 +192,24 @@ pub fn route_in_conversation(
 
     let mut trace = Trace::default();
     let mut best: Option<(&Rule, String, LangCode, bool)> = None;
-    let mut last_rule = usize::MAX;
-    for pattern in site.patterns.matches(&text).iter() {
-        let index = site.pattern_rule[pattern];
-        if index == last_rule {
-            continue; // several patterns of one rule fired
-        }
-        last_rule = index;
+    // The rules whose patterns fired, in file order, each once.
+    let mut fired: Vec<usize> = site
+        .patterns
+        .matches(&text)
+        .iter()
+        .map(|p| site.pattern_rule[p])
+        .collect();
+    if !site.unicode_pattern_rule.is_empty() {
+        fired.extend(
+            site.unicode_patterns
+                .matches(&text)
+                .iter()
+                .map(|p| site.unicode_pattern_rule[p]),
+        );
+        fired.sort_unstable();
+    }
+    fired.dedup();
+    for index in fired {
         let rule = &site.rules[index];
         if rule.unless.iter().any(|u| u.is_match(&text)) {
             trace.vetoed.push(rule.id.clone());
@@ -231,6 +250,12 @@ pub fn route_in_conversation(
             matched.unwrap_or(Topic::Other)
         }
     };
+    let ask_contact = site.handoff.ask_contact
+        && req
+            .contact
+            .as_ref()
+            .and_then(|c| c.email.as_deref())
+            .is_none_or(str::is_empty);
     let status = site.hours.status(now);
     let away = match status {
         Status::Open => None,
@@ -306,6 +331,12 @@ pub fn route_in_conversation(
             text.push_str("\n\n");
             text.push_str(&fill(notice));
         }
+        if let Some((_, ask, _)) =
+            pick(site, &site.handoff.ask_contact_reply, lang).filter(|_| ask_contact)
+        {
+            text.push_str("\n\n");
+            text.push_str(&fill(ask));
+        }
         (lang, text, fallback)
     };
 
@@ -337,6 +368,7 @@ pub fn route_in_conversation(
                 rule: Some(rule.id.clone()),
                 reply_by: reply_by(urgency.level),
                 away,
+                ask_contact,
             }
         }
         matched => {
@@ -360,10 +392,12 @@ pub fn route_in_conversation(
                 rule: None,
                 reply_by: reply_by(urgency.level),
                 away,
+                ask_contact,
             }
         }
     };
     Decision {
+        ask_order_number: site.handoff.ask_order_number,
         language,
         urgency,
         country,
@@ -469,7 +503,7 @@ fn answer_text(
 
 /// The text in `want`, else along the site's fallback chain, else in the default language.
 /// The flag says a fallback happened. `None` only for a map the loader would have refused.
-fn pick<'t, T>(
+pub(crate) fn pick<'t, T>(
     site: &CompiledSite,
     texts: &'t std::collections::BTreeMap<LangCode, T>,
     want: LangCode,

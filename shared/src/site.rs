@@ -13,7 +13,7 @@ use toml::Spanned;
 use crate::facts::{self, Duties, Facts, FactsFile, Piece, Slot};
 use crate::hours::BusinessHours;
 use crate::lang::LangCode;
-use crate::normalize::fold_pattern;
+use crate::normalize::{ascii_word_boundaries, fold_pattern};
 use crate::topic::Topic;
 use crate::wire::{Colors, Link, WIRE_VERSION, WidgetConfig};
 
@@ -84,6 +84,9 @@ struct SiteSection {
     /// `fallback.pt = ["es"]`.
     #[serde(default)]
     fallback: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    /// Days a conversation is kept after its last message (default 30).
+    #[serde(default)]
+    retention_days: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -152,6 +155,21 @@ struct HandoffSection {
     /// Added instead of `away_reply` on a holiday (default: `away_reply`).
     #[serde(default)]
     holiday_reply: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// Ask for an email (when the shopper has not given one) before the ticket is final.
+    #[serde(default)]
+    ask_contact: bool,
+    /// Ask for the order number as well (optional for the shopper).
+    #[serde(default)]
+    ask_order_number: bool,
+    /// How long a handoff waits for the email before it goes to the team without one.
+    #[serde(default)]
+    contact_wait_minutes: Option<Spanned<u32>>,
+    /// Added to the reply when asking for the email.
+    #[serde(default)]
+    ask_contact_reply: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// The confirmation once the email is in.
+    #[serde(default)]
+    contact_thanks: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -236,6 +254,11 @@ pub(crate) struct Route {
     topic: Vec<Topic>,
 }
 
+/// How long conversations are kept when the site file does not say.
+pub const DEFAULT_RETENTION_DAYS: u32 = 30;
+/// How long a handoff waits for the shopper's email when the site file does not say.
+pub const DEFAULT_CONTACT_WAIT_MINUTES: u32 = 10;
+
 /// Without `[[destination]]`, handoffs go to this one: the Worker's `WEBHOOK_URL`, signed
 /// with the secret `WEBHOOK_SECRET` when it is set.
 pub const DEFAULT_DESTINATION: &str = "default";
@@ -281,12 +304,21 @@ pub struct CompiledSite {
     /// The first is the default language.
     pub languages: Vec<LangCode>,
     pub(crate) rules: Vec<Rule>,
-    /// Every pattern of every rule; `pattern_rule[i]` is the rule of pattern `i`.
+    /// Every pattern of every rule; `pattern_rule[i]` is the rule of pattern `i`. Word
+    /// boundaries are ASCII ones wherever that means the same (see
+    /// [`ascii_word_boundaries`]), so the set runs as a DFA on text in any script.
     pub(crate) patterns: RegexSet,
     pub(crate) pattern_rule: Vec<usize>,
+    /// The few patterns that need a Unicode word boundary (`\bопт\b`), in their own set.
+    pub(crate) unicode_patterns: RegexSet,
+    pub(crate) unicode_pattern_rule: Vec<usize>,
     pub(crate) handoff: Handoff,
     /// When people answer; reply-by times count these hours.
     pub hours: BusinessHours,
+    /// Days a conversation is kept after its last message.
+    pub retention_days: u32,
+    /// How long a handoff that asked for an email waits for it, in seconds.
+    pub contact_wait_secs: u32,
     pub facts: Facts,
     pub destinations: Vec<Destination>,
     pub(crate) routes: Vec<Route>,
@@ -328,6 +360,10 @@ pub(crate) struct Handoff {
     pub urgent_reply: BTreeMap<LangCode, Vec<Piece>>,
     pub away_reply: BTreeMap<LangCode, Vec<Piece>>,
     pub holiday_reply: BTreeMap<LangCode, Vec<Piece>>,
+    pub ask_contact: bool,
+    pub ask_order_number: bool,
+    pub ask_contact_reply: BTreeMap<LangCode, Vec<Piece>>,
+    pub contact_thanks: BTreeMap<LangCode, Vec<Piece>>,
 }
 
 impl CompiledSite {
@@ -379,6 +415,39 @@ impl CompiledSite {
         }
         out.sort_by_key(|c| c.topic);
         out
+    }
+
+    /// A destination by name.
+    pub fn destination(&self, name: &str) -> Option<&Destination> {
+        self.destinations.iter().find(|d| d.name == name)
+    }
+
+    /// The confirmation shown once the shopper's email is in, in `language` or along the
+    /// fallback chain; `None` when the site does not ask for contacts. `{reply_by}` is
+    /// `reply_by` (epoch ms) in the shopper's zone `tz`.
+    pub fn contact_thanks(
+        &self,
+        language: &str,
+        reply_by: i64,
+        now: i64,
+        tz: Option<&str>,
+    ) -> Option<String> {
+        let want = LangCode::parse(language).unwrap_or(self.default_language());
+        let (lang, pieces, _) = crate::router::pick(self, &self.handoff.contact_thanks, want)?;
+        let reply_by = crate::hours::format_for_shopper(reply_by, now, tz, lang);
+        facts::fill(
+            pieces,
+            &facts::Fill {
+                shop_name: &self.name,
+                support_email: &self.support_email,
+                facts: &self.facts,
+                lang,
+                country: None,
+                size_row: None,
+                reply_by: Some(&reply_by),
+                opens_at: None,
+            },
+        )
     }
 
     /// The destinations a handoff with these tags goes to: the first `[[route]]` that
@@ -563,6 +632,46 @@ impl Loader<'_> {
             urgent_reply: handoff_texts("urgent_reply", file.handoff.urgent_reply, false)?,
             away_reply: handoff_texts("away_reply", file.handoff.away_reply, false)?,
             holiday_reply: handoff_texts("holiday_reply", file.handoff.holiday_reply, false)?,
+            ask_contact: file.handoff.ask_contact,
+            ask_order_number: file.handoff.ask_order_number,
+            ask_contact_reply: handoff_texts(
+                "ask_contact_reply",
+                file.handoff.ask_contact_reply,
+                file.handoff.ask_contact,
+            )?,
+            contact_thanks: handoff_texts(
+                "contact_thanks",
+                file.handoff.contact_thanks,
+                file.handoff.ask_contact,
+            )?,
+        };
+        let retention_days = match file.site.retention_days {
+            Some(days) if !(1..=3650).contains(days.get_ref()) => {
+                return self.err(
+                    days.span(),
+                    None,
+                    format!(
+                        "retention_days = {}: keep conversations between 1 and 3650 days",
+                        days.get_ref()
+                    ),
+                );
+            }
+            Some(days) => *days.get_ref(),
+            None => DEFAULT_RETENTION_DAYS,
+        };
+        let contact_wait_secs = match file.handoff.contact_wait_minutes {
+            Some(m) if !(1..=720).contains(m.get_ref()) => {
+                return self.err(
+                    m.span(),
+                    None,
+                    format!(
+                        "contact_wait_minutes = {}: wait between 1 and 720 minutes (a queue delay is at most 12 hours)",
+                        m.get_ref()
+                    ),
+                );
+            }
+            Some(m) => m.get_ref() * 60,
+            None => DEFAULT_CONTACT_WAIT_MINUTES * 60,
         };
 
         let mut fallback = BTreeMap::new();
@@ -578,6 +687,8 @@ impl Loader<'_> {
         let mut rules = Vec::new();
         let mut sources = Vec::new();
         let mut pattern_rule = Vec::new();
+        let mut unicode_sources: Vec<String> = Vec::new();
+        let mut unicode_pattern_rule = Vec::new();
         for rule in file.rules {
             let id = rule.id.get_ref().clone();
             let rid = Some(id.as_str());
@@ -618,8 +729,14 @@ impl Loader<'_> {
                 pattern_languages.push(site_lang(lang, rid)?);
                 for pat in pats {
                     self.regex(pat, rid)?;
-                    sources.push(fold_pattern(pat.get_ref()));
-                    pattern_rule.push(rules.len());
+                    let (source, unicode) = ascii_word_boundaries(&fold_pattern(pat.get_ref()));
+                    if unicode {
+                        unicode_sources.push(source);
+                        unicode_pattern_rule.push(rules.len());
+                    } else {
+                        sources.push(source);
+                        pattern_rule.push(rules.len());
+                    }
                 }
             }
             let unless = rule
@@ -757,20 +874,25 @@ impl Loader<'_> {
                 then_handoff,
             });
         }
-        let patterns = RegexSetBuilder::new(&sources)
-            .case_insensitive(true)
-            .size_limit(SET_SIZE_LIMIT)
-            // A rule pack has thousands of patterns; with the default 2 MB lazy-DFA cache the
-            // set keeps rebuilding states (~2.8 ms a message). The cache only grows as needed.
-            .dfa_size_limit(DFA_CACHE_LIMIT)
-            .build()
-            .or_else(|e| {
-                self.err(
-                    0..0,
-                    None,
-                    format!("the rules' patterns together are too large to compile: {e}"),
-                )
-            })?;
+        let set = |sources: &[String]| {
+            RegexSetBuilder::new(sources)
+                .case_insensitive(true)
+                .size_limit(SET_SIZE_LIMIT)
+                // A rule pack has thousands of patterns; with the default 2 MB lazy-DFA cache
+                // the set keeps rebuilding states (~2.8 ms a message). The cache only grows as
+                // needed.
+                .dfa_size_limit(DFA_CACHE_LIMIT)
+                .build()
+                .or_else(|e| {
+                    self.err(
+                        0..0,
+                        None,
+                        format!("the rules' patterns together are too large to compile: {e}"),
+                    )
+                })
+        };
+        let patterns = set(&sources)?;
+        let unicode_patterns = set(&unicode_sources)?;
 
         let (destinations, routes) = self.handoff_routing(file.destinations, file.routes)?;
 
@@ -805,8 +927,12 @@ impl Loader<'_> {
             rules,
             patterns,
             pattern_rule,
+            unicode_patterns,
+            unicode_pattern_rule,
             handoff,
             hours,
+            retention_days,
+            contact_wait_secs,
             facts,
             destinations,
             routes,

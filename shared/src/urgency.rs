@@ -5,6 +5,8 @@ use std::sync::LazyLock;
 
 use regex::RegexSet;
 
+use crate::normalize::ascii_word_boundaries;
+
 use crate::wire::{Urgency, UrgencyTag};
 
 /// `(reason, level, pattern)`. Patterns run on the normalised (lower-cased) text.
@@ -107,7 +109,7 @@ const LEXICON: &[(&str, Urgency, &str)] = &[
 static SET: LazyLock<RegexSet> = LazyLock::new(|| {
     // The lexicon is a constant of this crate; its compilation is covered by a test.
     #[allow(clippy::unwrap_used)]
-    RegexSet::new(LEXICON.iter().map(|(_, _, p)| *p)).unwrap()
+    RegexSet::new(LEXICON.iter().map(|(_, _, p)| ascii_word_boundaries(p).0)).unwrap()
 });
 
 /// Tags normalised text with an urgency level and the reasons that fired.
@@ -150,7 +152,7 @@ const COMPLAINTS: &[(&str, &str)] = &[
 static COMPLAINT_SET: LazyLock<RegexSet> = LazyLock::new(|| {
     // A constant lexicon of this crate; its compilation is covered by a test.
     #[allow(clippy::unwrap_used)]
-    RegexSet::new(COMPLAINTS.iter().map(|(_, p)| *p)).unwrap()
+    RegexSet::new(COMPLAINTS.iter().map(|(_, p)| ascii_word_boundaries(p).0)).unwrap()
 });
 
 /// The first complaint signal in normalised text, e.g. `complaint:damaged`.

@@ -121,6 +121,17 @@ pub struct Handoff {
     /// Set when nobody is at the inbox right now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away: Option<Away>,
+    /// The site wants an email before the ticket is final: the widget asks for one and sends
+    /// it to `POST /v1/contact`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub ask_contact: bool,
+    /// The form may also ask for the order number.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub ask_order_number: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// Urgency of a handoff, with the names helpdesks use.
@@ -385,26 +396,77 @@ impl ChatRequest {
             ));
         }
         if let Some(contact) = &self.contact {
-            if contact
-                .email
-                .as_ref()
-                .is_some_and(|e| !is_plausible_email(e))
-            {
-                return Err(invalid(
-                    "contact.email",
-                    "is not an email address (expected name@domain.tld)".into(),
-                ));
-            }
-            for (field, value) in [
-                ("contact.name", &contact.name),
-                ("contact.order_number", &contact.order_number),
-            ] {
-                if value.as_ref().is_some_and(|v| v.chars().count() > 120) {
-                    return Err(invalid(field, "longer than 120 characters".into()));
-                }
+            contact.validate()?;
+        }
+        Ok(())
+    }
+}
+
+impl Contact {
+    /// A plausible email when given; name and order number at most 120 characters.
+    pub fn validate(&self) -> Result<(), InputError> {
+        if self.email.as_ref().is_some_and(|e| !is_plausible_email(e)) {
+            return Err(invalid(
+                "contact.email",
+                "is not an email address (expected name@domain.tld)".into(),
+            ));
+        }
+        for (field, value) in [
+            ("contact.name", &self.name),
+            ("contact.order_number", &self.order_number),
+        ] {
+            if value.as_ref().is_some_and(|v| v.chars().count() > 120) {
+                return Err(invalid(field, "longer than 120 characters".into()));
             }
         }
         Ok(())
+    }
+}
+
+/// What the widget sends when the shopper leaves an email for a handoff that asked for one
+/// (`POST /v1/contact`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactRequest {
+    #[serde(default = "wire_version")]
+    pub v: u16,
+    pub site: String,
+    pub conversation_id: String,
+    /// The ticket of the handoff the contact is for.
+    pub ticket: String,
+    pub contact: Contact,
+}
+
+/// The Worker's answer to a [`ContactRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactResponse {
+    pub v: u16,
+    pub ticket: String,
+    /// Localized confirmation for the shopper.
+    pub text: String,
+}
+
+impl ContactRequest {
+    /// The email is required here; ids and lengths as in a chat request.
+    pub fn validate(&self) -> Result<(), InputError> {
+        if self.v != WIRE_VERSION {
+            return Err(invalid(
+                "v",
+                format!(
+                    "unsupported wire version {}; this server speaks {WIRE_VERSION}",
+                    self.v
+                ),
+            ));
+        }
+        check_id("site", &self.site)?;
+        check_id("conversation_id", &self.conversation_id)?;
+        check_id("ticket", &self.ticket)?;
+        if self.contact.email.as_deref().is_none_or(str::is_empty) {
+            return Err(invalid(
+                "contact.email",
+                "is required: the email the shop should answer".into(),
+            ));
+        }
+        self.contact.validate()
     }
 }
 
@@ -585,6 +647,8 @@ mod tests {
                 reason: AwayReason::Holiday,
                 opens_at: 2,
             }),
+            ask_contact: false,
+            ask_order_number: false,
         });
         let json = serde_json::to_value(&reply).expect("ser");
         assert_eq!(json["kind"], "handoff");

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use ferry_shared::Topic;
 use ferry_shared::wire::{
-    Answer, ChatResponse, Colors, Handoff, Link, Reply, Urgency, WidgetConfig,
+    Answer, Away, AwayReason, ChatResponse, Colors, Handoff, Link, Reply, Urgency, WidgetConfig,
 };
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -29,6 +29,7 @@ pub trait Json: Sized {
     fn get(&self, key: &str) -> Option<Self>;
     fn string(&self) -> Option<String>;
     fn number(&self) -> Option<f64>;
+    fn boolean(&self) -> Option<bool>;
     /// The elements of an array.
     fn items(&self) -> Option<Vec<Self>>;
     /// The members of an object, in any order.
@@ -50,6 +51,10 @@ impl Json for JsValue {
 
     fn number(&self) -> Option<f64> {
         self.as_f64()
+    }
+
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
     }
 
     fn items(&self) -> Option<Vec<JsValue>> {
@@ -78,6 +83,11 @@ fn text<J: Json>(json: &J, key: &str) -> Option<String> {
 fn integer<J: Json>(json: &J, key: &str) -> Option<i64> {
     let n = json.get(key)?.number()?;
     (n.fract() == 0.0 && n.abs() < 9.0e15).then_some(n as i64)
+}
+
+/// A boolean member; absent or not a boolean is false.
+fn flag<J: Json>(json: &J, key: &str) -> bool {
+    json.get(key).and_then(|v| v.boolean()).unwrap_or(false)
 }
 
 fn strings<J: Json>(json: &J) -> Option<Vec<String>> {
@@ -157,6 +167,17 @@ pub fn chat_response<J: Json>(json: &J) -> Option<ChatResponse> {
             },
             topic: topic(&reply)?,
             reply_by: integer(&reply, "reply_by")?,
+            away: reply.get("away").and_then(|a| {
+                Some(Away {
+                    reason: match text(&a, "reason")?.as_str() {
+                        "holiday" => AwayReason::Holiday,
+                        _ => AwayReason::Closed,
+                    },
+                    opens_at: integer(&a, "opens_at")?,
+                })
+            }),
+            ask_contact: flag(&reply, "ask_contact"),
+            ask_order_number: flag(&reply, "ask_order_number"),
         }),
         _ => return None,
     };
@@ -227,6 +248,9 @@ mod tests {
         fn number(&self) -> Option<f64> {
             self.as_f64()
         }
+        fn boolean(&self) -> Option<bool> {
+            self.as_bool()
+        }
         fn items(&self) -> Option<Vec<Value>> {
             self.as_array().cloned()
         }
@@ -281,8 +305,25 @@ mod tests {
             urgency: Urgency::Urgent,
             topic: Topic::Safety,
             reply_by: 1_767_225_600_000,
+            away: None,
+            ask_contact: false,
+            ask_order_number: false,
         }));
-        for r in [answer, bare, handoff] {
+        let away = response(Reply::Handoff(Handoff {
+            ticket: "FRY-7K2M9QXB".into(),
+            text: "A person will reply on Monday.".into(),
+            language: "en".into(),
+            urgency: Urgency::Normal,
+            topic: Topic::Other,
+            reply_by: 1_767_225_600_000,
+            away: Some(Away {
+                reason: AwayReason::Holiday,
+                opens_at: 1_767_225_000_000,
+            }),
+            ask_contact: true,
+            ask_order_number: true,
+        }));
+        for r in [answer, bare, handoff, away] {
             assert_eq!(chat_response(&value(&r)), Some(r));
         }
     }

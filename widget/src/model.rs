@@ -779,6 +779,9 @@ mod tests {
             urgency: Urgency::Urgent,
             topic: Topic::Safety,
             reply_by: 1_767_225_600_000,
+            away: None,
+            ask_contact: false,
+            ask_order_number: false,
         });
         update(&mut m, Msg::Replied(response("m1", reply)));
         assert_eq!(

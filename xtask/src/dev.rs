@@ -1,10 +1,11 @@
 //! `cargo xtask dev`: set up, build, migrate the local D1, start the inbox and `wrangler dev`,
 //! print the URLs, and stop everything on Ctrl-C.
 
-use std::sync::mpsc;
+use std::io::Read;
+use std::sync::{Mutex, mpsc};
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::proc::{Server, wait_http_ok};
 use crate::util::Step;
@@ -32,12 +33,16 @@ pub fn run(opts: &Options) -> Result<()> {
 
     let step = Step::start(5, total, "Inbox and wrangler dev");
     let inbox_port = opts.inbox_port;
+    // A fresh signing key per run: the Worker signs with it, the inbox verifies with it.
+    let secret = new_secret()?;
+    let inbox_state = inbox::State::new(Some(&secret))?;
+    let inbox_server = inbox::listen(inbox_port)?;
     std::thread::spawn(move || {
-        if let Err(e) = inbox::serve(inbox_port) {
-            eprintln!("inbox stopped: {e:#}");
-        }
+        inbox::serve_on(&inbox_server, &Mutex::new(inbox_state));
+        eprintln!("\x1b[1;31minbox stopped accepting connections\x1b[0m");
     });
     let webhook = format!("WEBHOOK_URL:http://127.0.0.1:{inbox_port}/handoffs");
+    let webhook_secret = format!("WEBHOOK_SECRET:{secret}");
     let mut wrangler = Server::spawn(
         "wrangler dev",
         tools
@@ -50,6 +55,8 @@ pub fn run(opts: &Options) -> Result<()> {
                 &opts.port.to_string(),
                 "--var",
                 &webhook,
+                "--var",
+                &webhook_secret,
             ])
             .arg("--show-interactive-dev-session=false"),
     )?;
@@ -75,7 +82,9 @@ pub fn run(opts: &Options) -> Result<()> {
     println!(
         "  chat API     POST {base}/v1/chat   ·   GET {base}/v1/config?site=demo   ·   GET {base}/healthz"
     );
-    println!("  inbox        http://127.0.0.1:{inbox_port}/handoffs (handoffs also print here)\n");
+    println!(
+        "  inbox        http://127.0.0.1:{inbox_port}/ (verifies signatures; handoffs also print here)\n"
+    );
 
     loop {
         if rx.recv_timeout(Duration::from_millis(500)).is_ok() {
@@ -87,5 +96,42 @@ pub fn run(opts: &Options) -> Result<()> {
         if let Some(status) = wrangler.exited() {
             anyhow::bail!("wrangler dev exited ({status})");
         }
+    }
+}
+
+/// `whsec_` and the standard base64 of 24 random bytes from `/dev/urandom`.
+fn new_secret() -> Result<String> {
+    let mut key = [0u8; 24];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut key))
+        .context("could not read /dev/urandom for the webhook secret")?;
+    use base64::Engine;
+    Ok(format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode(key)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ferry_shared::webhook::{self, Secret};
+
+    #[test]
+    fn fresh_secrets_sign_and_verify() {
+        let (a, b) = (new_secret().expect("secret"), new_secret().expect("secret"));
+        assert_ne!(a, b);
+        assert_eq!(a.len(), "whsec_".len() + 32);
+        let secrets = Secret::parse_list(&a).expect("parses as a webhook secret");
+        let signature = webhook::signature_header(&secrets, "id", 100, b"{}");
+        let header = |name: &str| match name {
+            webhook::HEADER_ID => Some("id"),
+            webhook::HEADER_TIMESTAMP => Some("100"),
+            webhook::HEADER_SIGNATURE => Some(signature.as_str()),
+            _ => None,
+        };
+        assert_eq!(webhook::verify(&secrets, header, b"{}", 100), Ok(()));
+        let other = Secret::parse_list(&b).expect("parses");
+        assert!(webhook::verify(&other, header, b"{}", 100).is_err());
     }
 }

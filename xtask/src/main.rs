@@ -23,7 +23,9 @@ cargo xtask <command>
                  npm packages incl. Node 22; add --browser for Chromium)
   build          build the widget, the storefront assets and the Worker
   build-worker   build the Worker if it is out of date (wrangler's build command)
-  inbox          run only the local inbox receiver (--port N, default 8788)
+  inbox          run only the local inbox (agents' view: http://127.0.0.1:8788/).
+                 Options: --port N, --secret whsec_… (or env WEBHOOK_SECRET) to verify
+                 Standard Webhooks signatures; without one it accepts unsigned deliveries.
 ";
 
 fn main() -> ExitCode {
@@ -76,8 +78,17 @@ fn dispatch(args: &[String]) -> anyhow::Result<()> {
         Some("build-worker") => build::worker(&setup::locate()?, false),
         Some("inbox") => {
             let port = flag(rest, "--port", 8788)?;
-            println!("inbox listening on http://127.0.0.1:{port}/handoffs");
-            inbox::serve(port)
+            let secret = match rest.iter().position(|a| a == "--secret") {
+                Some(i) => Some(rest.get(i + 1).cloned().ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--secret needs a value: whsec_<base64>, several separated by spaces"
+                    )
+                })?),
+                None => std::env::var("WEBHOOK_SECRET")
+                    .ok()
+                    .filter(|s| !s.trim().is_empty()),
+            };
+            inbox::serve(port, secret)
         }
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
