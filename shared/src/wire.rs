@@ -321,17 +321,7 @@ impl ChatRequest {
     /// Checks the limits and shapes that serde cannot. The text is checked as sent; callers
     /// trim nothing, so what the shopper typed is what is stored.
     pub fn validate(&self) -> Result<(), InputError> {
-        if self.v != WIRE_VERSION {
-            return Err(invalid(
-                "v",
-                format!(
-                    "unsupported wire version {}; this server speaks {WIRE_VERSION}",
-                    self.v
-                ),
-            ));
-        }
-        check_id("site", &self.site)?;
-        check_id("conversation_id", &self.conversation_id)?;
+        check_common(self.v, &self.site, &self.conversation_id)?;
         check_id("client_message_id", &self.client_message_id)?;
         if self.text.trim().is_empty() {
             return Err(invalid("text", "must not be empty".into()));
@@ -448,17 +438,7 @@ pub struct ContactResponse {
 impl ContactRequest {
     /// The email is required here; ids and lengths as in a chat request.
     pub fn validate(&self) -> Result<(), InputError> {
-        if self.v != WIRE_VERSION {
-            return Err(invalid(
-                "v",
-                format!(
-                    "unsupported wire version {}; this server speaks {WIRE_VERSION}",
-                    self.v
-                ),
-            ));
-        }
-        check_id("site", &self.site)?;
-        check_id("conversation_id", &self.conversation_id)?;
+        check_common(self.v, &self.site, &self.conversation_id)?;
         check_id("ticket", &self.ticket)?;
         if self.contact.email.as_deref().is_none_or(str::is_empty) {
             return Err(invalid(
@@ -476,6 +456,18 @@ fn invalid(field: &'static str, message: String) -> InputError {
         kind: InputErrorKind::Invalid,
         message,
     }
+}
+
+/// The wire version, and the site and conversation ids every request carries.
+fn check_common(v: u16, site: &str, conversation_id: &str) -> Result<(), InputError> {
+    if v != WIRE_VERSION {
+        return Err(invalid(
+            "v",
+            format!("unsupported wire version {v}; this server speaks {WIRE_VERSION}"),
+        ));
+    }
+    check_id("site", site)?;
+    check_id("conversation_id", conversation_id)
 }
 
 fn check_id(field: &'static str, id: &str) -> Result<(), InputError> {
@@ -655,6 +647,43 @@ mod tests {
         assert_eq!(json["away"]["reason"], "holiday");
         assert_eq!(json["urgency"], "urgent");
         assert_eq!(json["topic"], "safety");
+    }
+
+    #[test]
+    fn contact_requests_need_a_valid_email() {
+        let ok = ContactRequest {
+            v: WIRE_VERSION,
+            site: "demo".into(),
+            conversation_id: "c1".into(),
+            ticket: "FRY-7K2M9QXA".into(),
+            contact: Contact {
+                email: Some("ana@example.com".into()),
+                name: None,
+                order_number: Some("#10423".into()),
+            },
+        };
+        assert_eq!(ok.validate(), Ok(()));
+        let with = |f: &dyn Fn(&mut ContactRequest)| {
+            let mut r = ok.clone();
+            f(&mut r);
+            r.validate().map_err(|e| e.field)
+        };
+        assert_eq!(with(&|r| r.contact.email = None), Err("contact.email"));
+        assert_eq!(
+            with(&|r| r.contact.email = Some(String::new())),
+            Err("contact.email")
+        );
+        assert_eq!(
+            with(&|r| r.contact.email = Some("ana@".into())),
+            Err("contact.email")
+        );
+        assert_eq!(with(&|r| r.ticket = "FRY 1".into()), Err("ticket"));
+        assert_eq!(with(&|r| r.v = 2), Err("v"));
+        assert_eq!(with(&|r| r.site = String::new()), Err("site"));
+        assert_eq!(
+            with(&|r| r.contact.order_number = Some("9".repeat(121))),
+            Err("contact.order_number")
+        );
     }
 
     #[test]
