@@ -41,7 +41,14 @@ pub fn run(opts: &Options) -> Result<()> {
         inbox::serve_on(&inbox_server, &Mutex::new(inbox_state));
         eprintln!("\x1b[1;31minbox stopped accepting connections\x1b[0m");
     });
-    let webhook = format!("WEBHOOK_URL:http://127.0.0.1:{inbox_port}/handoffs");
+    // Every destination of the demo site points at this inbox (see edge/wrangler.toml [vars]).
+    let inbox = format!("http://127.0.0.1:{inbox_port}");
+    let destinations = [
+        format!("WEBHOOK_URL:{inbox}/handoffs"),
+        format!("ONCALL_SLACK_URL:{inbox}/slack/oncall"),
+        format!("SALES_WEBHOOK_URL:{inbox}/handoffs/sales"),
+        format!("RU_TEAM_WEBHOOK_URL:{inbox}/handoffs/ru"),
+    ];
     let webhook_secret = format!("WEBHOOK_SECRET:{secret}");
     let mut wrangler = Server::spawn(
         "wrangler dev",
@@ -54,10 +61,9 @@ pub fn run(opts: &Options) -> Result<()> {
                 "--port",
                 &opts.port.to_string(),
                 "--var",
-                &webhook,
-                "--var",
                 &webhook_secret,
             ])
+            .args(destinations.iter().flat_map(|d| ["--var", d.as_str()]))
             .arg("--show-interactive-dev-session=false"),
     )?;
     let (tx, rx) = mpsc::channel();
