@@ -57,28 +57,39 @@ pub async fn conversation(
         text: String,
         created_at: f64,
     }
+    #[derive(serde::Deserialize)]
+    struct Count {
+        n: f64,
+    }
+    // One round trip on every chat request: both reads in a batch.
     let db = db(env)?;
-    let earlier: Option<f64> = db
-        .prepare(
-            "SELECT COUNT(*) AS n FROM handoffs WHERE conversation_id = ?1 AND client_message_id != ?2",
-        )
-        .bind(&[conversation_id.into(), req.client_message_id.as_str().into()])
-        .map_err(unavailable)?
-        .first(Some("n"))
+    let results = db
+        .batch(vec![
+            db.prepare(
+                "SELECT COUNT(*) AS n FROM handoffs WHERE conversation_id = ?1 AND client_message_id != ?2",
+            )
+            .bind(&[conversation_id.into(), req.client_message_id.as_str().into()])
+            .map_err(unavailable)?,
+            db.prepare(
+                "SELECT role, text, created_at FROM messages WHERE conversation_id = ?1
+                 ORDER BY id DESC LIMIT ?2",
+            )
+            .bind(&[conversation_id.into(), (TRANSCRIPT_LINES as f64).into()])
+            .map_err(unavailable)?,
+        ])
         .await
         .map_err(unavailable)?;
-    let rows: Vec<Row> = db
-        .prepare(
-            "SELECT role, text, created_at FROM messages WHERE conversation_id = ?1
-             ORDER BY id DESC LIMIT ?2",
-        )
-        .bind(&[conversation_id.into(), (TRANSCRIPT_LINES as f64).into()])
+    let [count, messages] = results.as_slice() else {
+        return Err(unavailable(
+            "the conversation batch returned the wrong number of results",
+        ));
+    };
+    let earlier = count
+        .results::<Count>()
         .map_err(unavailable)?
-        .all()
-        .await
-        .map_err(unavailable)?
-        .results()
-        .map_err(unavailable)?;
+        .first()
+        .map_or(0.0, |c| c.n);
+    let rows: Vec<Row> = messages.results().map_err(unavailable)?;
     let transcript = rows
         .into_iter()
         .rev()
@@ -89,7 +100,7 @@ pub async fn conversation(
         })
         .collect();
     let history = History {
-        earlier_handoffs: earlier.unwrap_or(0.0) as u32,
+        earlier_handoffs: earlier as u32,
     };
     Ok((history, transcript))
 }
@@ -121,6 +132,25 @@ fn upsert_conversation(
 pub struct StoredHandoff {
     pub payload: HandoffPayload,
     pub status: String,
+}
+
+/// The columns every handoff read selects.
+const HANDOFF_COLUMNS: &str = "SELECT payload_json, status FROM handoffs";
+
+#[derive(serde::Deserialize)]
+struct HandoffRow {
+    payload_json: String,
+    status: String,
+}
+
+impl HandoffRow {
+    fn parse(self) -> Result<StoredHandoff, String> {
+        Ok(StoredHandoff {
+            payload: serde_json::from_str(&self.payload_json)
+                .map_err(|e| format!("stored handoff payload: {e}"))?,
+            status: self.status,
+        })
+    }
 }
 
 /// Writes the handoff row and one delivery row per destination unless this message already
@@ -183,47 +213,34 @@ pub async fn put_handoff(
         );
     }
     db.batch(statements).await.map_err(unavailable)?;
-    #[derive(serde::Deserialize)]
-    struct Row {
-        payload_json: String,
-        status: String,
-    }
-    let stored: Option<Row> = db
-        .prepare("SELECT payload_json, status FROM handoffs WHERE conversation_id = ?1 AND client_message_id = ?2")
-        .bind(&[req.conversation_id.as_str().into(), req.client_message_id.as_str().into()])
+    let stored: Option<HandoffRow> = db
+        .prepare(format!(
+            "{HANDOFF_COLUMNS} WHERE conversation_id = ?1 AND client_message_id = ?2"
+        ))
+        .bind(&[
+            req.conversation_id.as_str().into(),
+            req.client_message_id.as_str().into(),
+        ])
         .map_err(unavailable)?
         .first(None)
         .await
         .map_err(unavailable)?;
-    let stored = stored.ok_or_else(|| unavailable("handoff row missing after insert"))?;
-    Ok(StoredHandoff {
-        payload: serde_json::from_str(&stored.payload_json)
-            .map_err(|e| ApiError::Internal(format!("stored handoff payload: {e}")))?,
-        status: stored.status,
-    })
+    stored
+        .ok_or_else(|| unavailable("handoff row missing after insert"))?
+        .parse()
+        .map_err(ApiError::Internal)
 }
 
 /// A handoff by id (for the queue consumer).
 pub async fn handoff(env: &Env, id: &str) -> worker::Result<Option<StoredHandoff>> {
-    #[derive(serde::Deserialize)]
-    struct Row {
-        payload_json: String,
-        status: String,
-    }
-    let row: Option<Row> = env
+    let row: Option<HandoffRow> = env
         .d1("DB")?
-        .prepare("SELECT payload_json, status FROM handoffs WHERE id = ?1")
+        .prepare(format!("{HANDOFF_COLUMNS} WHERE id = ?1"))
         .bind(&[id.into()])?
         .first(None)
         .await?;
-    row.map(|r| {
-        Ok(StoredHandoff {
-            payload: serde_json::from_str(&r.payload_json)
-                .map_err(|e| worker::Error::RustError(format!("stored handoff payload: {e}")))?,
-            status: r.status,
-        })
-    })
-    .transpose()
+    row.map(|r| r.parse().map_err(worker::Error::RustError))
+        .transpose()
 }
 
 /// The destinations of a handoff whose delivery has not started: `(name, status)`.
@@ -255,26 +272,17 @@ pub async fn handoff_by_ticket(
     conversation_id: &str,
     ticket: &str,
 ) -> Result<Option<StoredHandoff>, ApiError> {
-    #[derive(serde::Deserialize)]
-    struct Row {
-        payload_json: String,
-        status: String,
-    }
-    let row: Option<Row> = db(env)?
-        .prepare("SELECT payload_json, status FROM handoffs WHERE site = ?1 AND conversation_id = ?2 AND ticket = ?3")
+    let row: Option<HandoffRow> = db(env)?
+        .prepare(format!(
+            "{HANDOFF_COLUMNS} WHERE site = ?1 AND conversation_id = ?2 AND ticket = ?3"
+        ))
         .bind(&[site.into(), conversation_id.into(), ticket.into()])
         .map_err(unavailable)?
         .first(None)
         .await
         .map_err(unavailable)?;
-    row.map(|r| {
-        Ok(StoredHandoff {
-            payload: serde_json::from_str(&r.payload_json)
-                .map_err(|e| ApiError::Internal(format!("stored handoff payload: {e}")))?,
-            status: r.status,
-        })
-    })
-    .transpose()
+    row.map(|r| r.parse().map_err(ApiError::Internal))
+        .transpose()
 }
 
 /// Stores the shopper's contact on the handoff and its conversation.

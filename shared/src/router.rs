@@ -256,8 +256,8 @@ pub fn route_in_conversation(
             .as_ref()
             .and_then(|c| c.email.as_deref())
             .is_none_or(str::is_empty);
-    let status = site.hours.status(now);
-    let away = match status {
+    // Only handoffs need these: answers (most messages) skip the calendar arithmetic.
+    let away_now = || match site.hours.status(now) {
         Status::Open => None,
         Status::Closed { opens_at } => Some(Away {
             reason: AwayReason::Closed,
@@ -280,7 +280,7 @@ pub fn route_in_conversation(
             .hours
             .add_business_hours(now, site.handoff.reply_within_hours),
     };
-    let handoff_text = |level: Urgency, want: LangCode| {
+    let handoff_text = |level: Urgency, want: LangCode, away: Option<Away>, reply_by_ms: i64| {
         let urgent = level == Urgency::Urgent;
         let texts = if urgent && !site.handoff.urgent_reply.is_empty() {
             &site.handoff.urgent_reply
@@ -290,7 +290,6 @@ pub fn route_in_conversation(
         let Some((lang, pieces, fallback)) = pick(site, texts, want) else {
             return (site.default_language(), String::new(), true);
         };
-        let reply_by_ms = reply_by(level);
         let tz = req.time_zone.as_deref();
         let reply_by_text = hours::format_for_shopper(reply_by_ms, now, tz, lang);
         let opens_at_text = away.map(|a| hours::format_for_shopper(a.opens_at, now, tz, lang));
@@ -359,14 +358,15 @@ pub fn route_in_conversation(
         Some((rule, text, lang, fallback)) if override_reason.is_none() => {
             // `then = "handoff"`: the rule's answer, then a person follows up.
             repeated_contact(&mut urgency, history);
-            let (_, handoff, _) = handoff_text(urgency.level, lang);
+            let (away, reply_by) = (away_now(), reply_by(urgency.level));
+            let (_, handoff, _) = handoff_text(urgency.level, lang, away, reply_by);
             Outcome::Handoff {
                 topic: rule.topic,
                 text: format!("{text}\n\n{handoff}"),
                 language: lang,
                 fallback,
                 rule: Some(rule.id.clone()),
-                reply_by: reply_by(urgency.level),
+                reply_by,
                 away,
                 ask_contact,
             }
@@ -383,14 +383,15 @@ pub fn route_in_conversation(
             });
             let topic = handoff_topic(matched_topic);
             repeated_contact(&mut urgency, history);
-            let (lang, text, fallback) = handoff_text(urgency.level, detected);
+            let (away, reply_by) = (away_now(), reply_by(urgency.level));
+            let (lang, text, fallback) = handoff_text(urgency.level, detected, away, reply_by);
             Outcome::Handoff {
                 topic,
                 text,
                 language: lang,
                 fallback,
                 rule: None,
-                reply_by: reply_by(urgency.level),
+                reply_by,
                 away,
                 ask_contact,
             }
