@@ -99,8 +99,11 @@ describe('handoff delivery', () => {
     assert.equal(posts.length, 2);
     // The schedule alone would retry after about 1 s.
     assert.ok(posts[1].at - posts[0].at >= RETRY_AFTER_S * 1000 - 250, `gap ${posts[1].at - posts[0].at} ms`);
-    const retry = events(row.id).find((e) => e.event === 'retry');
-    assert.equal(retry.http_status, 429);
+    // The retry after the 429 (an attempt that failed before reaching the receiver, which a
+    // loaded machine occasionally sees, is retried on the schedule and listed too).
+    const all = events(row.id);
+    const retry = all.find((e) => e.event === 'retry' && e.http_status === 429);
+    assert.ok(retry, JSON.stringify(all));
     assert.equal(retry.delay_ms, RETRY_AFTER_S * 1000);
   });
 
