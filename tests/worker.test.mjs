@@ -96,6 +96,22 @@ describe('worker in workerd', () => {
     assert.equal(res.json.colors.brand, brand);
     assert.deepEqual(res.json.languages, languages);
     assert.ok(res.json.greeting[languages[0]], 'greeting in the default language');
+    assert.equal(res.headers.get('cache-control'), 'public, max-age=60');
+    // Whether a person is at the inbox, as of this request ([hours] and [handoff]).
+    const status = res.json.status;
+    assert.equal(typeof status?.open, 'boolean', JSON.stringify(res.json));
+    assert.equal(typeof status.reply_within_hours, 'number');
+    assert.equal(status.reply_within_hours, Number(toml.match(/^reply_within_hours = (\d+)$/m)[1]));
+    if (status.open) {
+      assert.equal(status.away, undefined);
+    } else {
+      assert.ok(['closed', 'holiday'].includes(status.away.reason), JSON.stringify(status));
+      assert.ok(status.away.opens_at > Date.now() - 60_000, 'opens in the future');
+    }
+    // The hosts answer links may point to: those of the file's links, sorted, no duplicates.
+    assert.ok(Array.isArray(res.json.link_hosts));
+    assert.ok(res.json.link_hosts.includes('kestrel.example'), JSON.stringify(res.json.link_hosts));
+    assert.deepEqual(res.json.link_hosts, [...new Set(res.json.link_hosts)].sort());
   });
 
   test('GET /v1/config errors: missing site is 400, unknown site is 404', async () => {

@@ -2,7 +2,7 @@
 //! `lib.rs` maps the error. Paths that match a static asset never reach the Worker.
 
 use ferry_shared::wire::MAX_BODY_BYTES;
-use worker::{Env, Method, Request, Response};
+use worker::{Date, Env, Method, Request, Response};
 
 use crate::error::ApiError;
 use crate::sites::{self, Lookup};
@@ -62,7 +62,12 @@ fn config(req: &Request) -> Result<Response, ApiError> {
             )
         })?;
     let site = site_or_error(&site)?;
-    let mut response = Response::from_json(site.widget_config())?;
+    // The compiled config has no clock; whether someone is at the inbox is as of now. The
+    // response is cached for a minute, so the status may be that much out of date.
+    let now = Date::now().as_millis() as i64;
+    let mut config = site.widget_config().clone();
+    config.status = Some(site.status(now));
+    let mut response = Response::from_json(&config)?;
     response
         .headers_mut()
         .set("cache-control", "public, max-age=60")?;

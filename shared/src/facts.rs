@@ -145,8 +145,10 @@ impl Facts {
             }
         }
         for (name, url) in &file.links {
-            if !url.starts_with("https://") {
-                return Err(format!("[facts.links] {name}: links must be https:// URLs"));
+            if crate::site::https_host(url).is_none() {
+                return Err(format!(
+                    "[facts.links] {name}: `{url}`: links must be https:// URLs with a host name"
+                ));
             }
         }
         let mut sizes = BTreeMap::new();

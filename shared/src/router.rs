@@ -10,7 +10,7 @@
 
 use crate::country;
 use crate::facts::{self, Fill, Piece};
-use crate::hours::{self, Status};
+use crate::hours;
 use crate::lang::{self, LangCode};
 use crate::normalize::fold;
 use crate::site::{CompiledSite, Rule, link_for};
@@ -257,17 +257,7 @@ pub fn route_in_conversation(
             .and_then(|c| c.email.as_deref())
             .is_none_or(str::is_empty);
     // Only handoffs need these: answers (most messages) skip the calendar arithmetic.
-    let away_now = || match site.hours.status(now) {
-        Status::Open => None,
-        Status::Closed { opens_at } => Some(Away {
-            reason: AwayReason::Closed,
-            opens_at,
-        }),
-        Status::Holiday { opens_at } => Some(Away {
-            reason: AwayReason::Holiday,
-            opens_at,
-        }),
-    };
+    let away_now = || site.away(now);
     // Urgent counts calendar hours (someone is on call); the rest count business hours.
     let reply_by = |level: Urgency| match level {
         Urgency::Urgent => {

@@ -15,7 +15,7 @@ use crate::hours::BusinessHours;
 use crate::lang::LangCode;
 use crate::normalize::{ascii_word_boundaries, fold_pattern};
 use crate::topic::Topic;
-use crate::wire::{Colors, Link, WIRE_VERSION, WidgetConfig};
+use crate::wire::{Away, AwayReason, Colors, Link, SiteStatus, WIRE_VERSION, WidgetConfig};
 
 /// Largest compiled size of one pattern, in bytes of regex program.
 const PATTERN_SIZE_LIMIT: usize = 256 * 1024;
@@ -100,6 +100,10 @@ struct WidgetSection {
     greeting: BTreeMap<Spanned<String>, String>,
     #[serde(default)]
     quick_replies: BTreeMap<Spanned<String>, Vec<String>>,
+    /// Hosts answers may link to besides those of the rules' and facts' links:
+    /// `link_hosts = ["help.kestrel.example"]` (host names only, lower case).
+    #[serde(default)]
+    link_hosts: Vec<Spanned<String>>,
 }
 
 impl Default for WidgetSection {
@@ -109,6 +113,7 @@ impl Default for WidgetSection {
             on_brand_color: default_on_brand(),
             greeting: BTreeMap::new(),
             quick_replies: BTreeMap::new(),
+            link_hosts: Vec::new(),
         }
     }
 }
@@ -381,9 +386,35 @@ impl CompiledSite {
         Loader { source }.compile(file)
     }
 
-    /// What `GET /v1/config` returns for this site.
+    /// What `GET /v1/config` returns for this site, without `status` (which needs the time:
+    /// the edge sets it per request from [`CompiledSite::status`]).
     pub fn widget_config(&self) -> &WidgetConfig {
         &self.widget
+    }
+
+    /// Whether a person is at the inbox at `now_ms` (epoch ms), and the usual reply time.
+    pub fn status(&self, now_ms: i64) -> SiteStatus {
+        let away = self.away(now_ms);
+        SiteStatus {
+            open: away.is_none(),
+            away,
+            reply_within_hours: self.handoff.reply_within_hours,
+        }
+    }
+
+    /// `None` when the inbox is staffed at `now_ms`; otherwise why not and when it opens.
+    pub fn away(&self, now_ms: i64) -> Option<Away> {
+        match self.hours.status(now_ms) {
+            crate::hours::Status::Open => None,
+            crate::hours::Status::Closed { opens_at } => Some(Away {
+                reason: AwayReason::Closed,
+                opens_at,
+            }),
+            crate::hours::Status::Holiday { opens_at } => Some(Away {
+                reason: AwayReason::Holiday,
+                opens_at,
+            }),
+        }
     }
 
     pub fn default_language(&self) -> LangCode {
@@ -572,6 +603,9 @@ impl Loader<'_> {
             }
             None => Facts::default(),
         };
+        // Hosts links in answers may point to: every https link in the file, plus [widget]
+        // link_hosts. The widget drops links to anywhere else.
+        let mut hosts: Vec<String> = facts.links.values().filter_map(|u| https_host(u)).collect();
         let hours = match file.hours {
             Some(spanned) => {
                 let span = spanned.span();
@@ -581,13 +615,19 @@ impl Loader<'_> {
             }
             None => BusinessHours::always_open(),
         };
-        let handoff_texts = |section: &str,
-                             map: BTreeMap<Spanned<String>, Spanned<String>>,
-                             required: bool|
+        let mut handoff_texts = |section: &str,
+                                 map: BTreeMap<Spanned<String>, Spanned<String>>,
+                                 required: bool|
          -> Result<BTreeMap<LangCode, Vec<Piece>>, LoadError> {
             let mut out = BTreeMap::new();
             for (lang, text) in map {
                 let code = site_lang(&lang, None)?;
+                self.inline_links(
+                    &text,
+                    None,
+                    &format!("[handoff.{section}] {code}"),
+                    &mut hosts,
+                )?;
                 let pieces = facts::parse_template(text.get_ref(), &facts, None).or_else(|e| {
                     self.err(
                         text.span(),
@@ -766,6 +806,7 @@ impl Loader<'_> {
             let (mut needs_country, mut needs_size) = (false, false);
             for (lang, text) in &rule.answer {
                 let code = site_lang(lang, rid)?;
+                self.inline_links(text, rid, &format!("answer.{code}"), &mut hosts)?;
                 let pieces = facts::parse_template(
                     text.get_ref(),
                     &facts,
@@ -852,9 +893,14 @@ impl Loader<'_> {
                 .collect::<Result<_, LoadError>>()?;
             let mut links = Vec::new();
             for link in rule.links {
-                if !link.url.get_ref().starts_with("https://") {
-                    return self.err(link.url.span(), rid, "links must be https:// URLs".into());
-                }
+                let Some(host) = https_host(link.url.get_ref()) else {
+                    return self.err(
+                        link.url.span(),
+                        rid,
+                        "links must be https:// URLs with a host, e.g. https://shop.example/returns".into(),
+                    );
+                };
+                hosts.push(host);
                 links.push((texts(link.label, rid)?, link.url.into_inner()));
             }
             rules.push(Rule {
@@ -896,6 +942,19 @@ impl Loader<'_> {
 
         let (destinations, routes) = self.handoff_routing(file.destinations, file.routes)?;
 
+        for host in &file.widget.link_hosts {
+            if let Err(why) = check_host(host.get_ref()) {
+                return self.err(
+                    host.span(),
+                    None,
+                    format!("[widget] link_hosts: `{}` {why}", host.get_ref()),
+                );
+            }
+            hosts.push(host.get_ref().clone());
+        }
+        hosts.sort();
+        hosts.dedup();
+
         let widget = WidgetConfig {
             v: WIRE_VERSION,
             site: site_id.clone(),
@@ -918,6 +977,8 @@ impl Loader<'_> {
             },
             languages: languages.iter().map(|l| l.to_string()).collect(),
             support_email: file.site.support_email.clone(),
+            link_hosts: hosts,
+            status: None,
         };
         Ok(CompiledSite {
             id: site_id,
@@ -1105,6 +1166,49 @@ impl Loader<'_> {
         Ok((destinations, routes))
     }
 
+    /// Checks the `[label](url)` links of a shopper-facing text: the url must be https (or a
+    /// `{links.name}` placeholder, whose facts link is). Collects their hosts. An error points
+    /// at the url itself when it can be found in the file.
+    fn inline_links(
+        &self,
+        text: &Spanned<String>,
+        rule: Option<&str>,
+        what: &str,
+        hosts: &mut Vec<String>,
+    ) -> Result<(), LoadError> {
+        let span = text.span();
+        let raw = self.source.get(span.clone()).unwrap_or("");
+        let mut cursor = 0;
+        for (label, url) in markup_links(text.get_ref()) {
+            let at = raw[cursor..].find(url).map(|i| cursor + i);
+            if let Some(at) = at {
+                cursor = at + url.len();
+            }
+            let url = url.trim();
+            let placeholder = url
+                .strip_prefix("{links.")
+                .and_then(|rest| rest.strip_suffix('}'))
+                .is_some_and(|name| !name.is_empty() && !name.contains(['{', '}']));
+            if placeholder {
+                continue;
+            }
+            match https_host(url) {
+                Some(host) => hosts.push(host),
+                None => {
+                    let start = at.map_or(span.start, |at| span.start + at);
+                    return self.err(
+                        start..start + url.len().max(1),
+                        rule,
+                        format!(
+                            "{what}: the link [{label}]({url}) must point to an https:// URL (or {{links.name}})"
+                        ),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn lang(&self, code: &Spanned<String>, rule: Option<&str>) -> Result<LangCode, LoadError> {
         LangCode::parse(code.get_ref()).map_or_else(
             || {
@@ -1140,6 +1244,79 @@ impl Loader<'_> {
     }
 }
 
+/// The `[label](target)` links of an answer's markup, as the widget renders them: the label
+/// and the target, each on one line.
+fn markup_links(text: &str) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(mid) = text[from..].find("](").map(|i| from + i) {
+        let target = mid + 2;
+        let open = text[..mid]
+            .rfind(['[', ']', '\n'])
+            .filter(|&i| text.as_bytes()[i] == b'[');
+        let close = text[target..]
+            .find([')', '\n'])
+            .map(|i| target + i)
+            .filter(|&i| text.as_bytes()[i] == b')');
+        match (open, close) {
+            (Some(open), Some(close)) => {
+                out.push((&text[open + 1..mid], &text[target..close]));
+                from = close + 1;
+            }
+            _ => from = target,
+        }
+    }
+    out
+}
+
+/// The host of an `https://` URL, lower case, without port; `None` when the URL is not https,
+/// has no valid host name, or has user info (`https://shop.example@elsewhere.example` goes to
+/// `elsewhere.example`; the widget refuses such links).
+pub(crate) fn https_host(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("https://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    if authority.contains(['@', '\\']) {
+        return None;
+    }
+    let host = authority.split(':').next()?.to_ascii_lowercase();
+    check_host(&host).ok()?;
+    Some(host)
+}
+
+/// A lower-case host name: dot-separated labels of letters, digits and `-`.
+fn check_host(host: &str) -> Result<(), &'static str> {
+    if host.is_empty() {
+        return Err("is empty; write a host name such as help.kestrel.example");
+    }
+    if host.contains("://") {
+        return Err(
+            "is a URL; write the host name only, e.g. kestrel.example for https://kestrel.example/help",
+        );
+    }
+    if host.contains('/') {
+        return Err("has a path; write the host name only, e.g. kestrel.example");
+    }
+    if host.contains(':') {
+        return Err("has a port; write the host name only (links are https on the usual port)");
+    }
+    if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err("must be written in lower case");
+    }
+    let label_ok = |l: &str| {
+        (1..=63).contains(&l.len())
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    if host.len() > 253 || !host.split('.').all(label_ok) {
+        return Err(
+            "is not a host name (letters, digits, `-` and dots, e.g. help.kestrel.example)",
+        );
+    }
+    Ok(())
+}
+
 fn is_css_hex_color(s: &str) -> bool {
     let hex = s.strip_prefix('#').unwrap_or("");
     matches!(hex.len(), 3 | 6) && hex.bytes().all(|b| b.is_ascii_hexdigit())
@@ -1164,4 +1341,172 @@ pub(crate) fn link_for(
         label: text.clone(),
         url: url.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    const SITE: &str = r#"
+[site]
+id = "shop"
+name = "Shop"
+support_email = "help@shop.example"
+languages = ["en"]
+
+[widget]
+link_hosts = ["help.shop.example", "shop.example"]
+
+[hours]
+time_zone = "Europe/Amsterdam"
+holidays = ["2026-12-25"]
+open.mon = "09:00-18:00"
+open.tue = "09:00-18:00"
+open.wed = "09:00-18:00"
+open.thu = "09:00-18:00"
+open.fri = "09:00-18:00"
+
+[handoff]
+reply_within_hours = 8
+urgent_reply_within_hours = 4
+reply.en = "A person will reply. [Contact page](https://Contact.Shop.example/form)"
+
+[facts.links]
+returns = "https://returns.shop.example/start?x=1"
+video = "https://videos.example:8443/pairing"
+
+[[rule]]
+id = "returns"
+topic = "returns"
+patterns.en = ['return']
+answer.en = "Start here: [returns]({links.returns}); or see [our guide](https://guide.example/returns)."
+links = [{ label.en = "Help", url = "https://shop.example/help#returns" }]
+"#;
+
+    fn site() -> CompiledSite {
+        CompiledSite::from_toml(SITE).unwrap_or_else(|e| panic!("loads: {e}"))
+    }
+
+    /// Epoch ms of a wall-clock time in Amsterdam.
+    fn amsterdam(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
+        chrono_tz::Europe::Amsterdam
+            .with_ymd_and_hms(y, mo, d, h, mi, 0)
+            .single()
+            .expect("an unambiguous local time")
+            .timestamp_millis()
+    }
+
+    #[test]
+    fn status_open_weekday_weekend_evening_and_holiday() {
+        let site = site();
+        // Wednesday 7 January 2026, 10:00: open.
+        assert_eq!(
+            site.status(amsterdam(2026, 1, 7, 10, 0)),
+            SiteStatus {
+                open: true,
+                away: None,
+                reply_within_hours: 8,
+            }
+        );
+        // Saturday 3 January 2026, 20:00: closed until Monday 09:00.
+        assert_eq!(
+            site.status(amsterdam(2026, 1, 3, 20, 0)),
+            SiteStatus {
+                open: false,
+                away: Some(Away {
+                    reason: AwayReason::Closed,
+                    opens_at: amsterdam(2026, 1, 5, 9, 0),
+                }),
+                reply_within_hours: 8,
+            }
+        );
+        // Friday 25 December 2026, 11:00 (within the usual hours): a holiday, open Monday.
+        assert_eq!(
+            site.status(amsterdam(2026, 12, 25, 11, 0)),
+            SiteStatus {
+                open: false,
+                away: Some(Away {
+                    reason: AwayReason::Holiday,
+                    opens_at: amsterdam(2026, 12, 28, 9, 0),
+                }),
+                reply_within_hours: 8,
+            }
+        );
+        // The compiled config has no clock: the edge adds the status per request.
+        assert_eq!(site.widget_config().status, None);
+        // Without [hours] the inbox counts as staffed around the clock.
+        let (head, rest) = SITE.split_once("[hours]").expect("fixture has [hours]");
+        let (_, tail) = rest.split_once("[handoff]").expect("fixture has [handoff]");
+        let always = CompiledSite::from_toml(&format!("{head}[handoff]{tail}"))
+            .unwrap_or_else(|e| panic!("loads without [hours]: {e}"));
+        assert!(always.status(amsterdam(2026, 12, 25, 23, 0)).open);
+    }
+
+    #[test]
+    fn link_hosts_from_links_facts_answers_and_the_explicit_list() {
+        assert_eq!(
+            site().widget_config().link_hosts,
+            [
+                "contact.shop.example",
+                "guide.example",
+                "help.shop.example",
+                "returns.shop.example",
+                "shop.example",
+                "videos.example",
+            ]
+        );
+        let json = serde_json::to_value(site().widget_config()).expect("serializes");
+        assert!(json["link_hosts"].is_array());
+        assert!(json.get("status").is_none(), "{json}");
+    }
+
+    #[test]
+    fn bad_link_hosts_are_rejected_at_their_line() {
+        let line = SITE
+            .lines()
+            .position(|l| l.starts_with("link_hosts"))
+            .expect("fixture line")
+            + 1;
+        for (bad, why) in [
+            ("https://shop.example", "is a URL"),
+            ("shop.example/help", "has a path"),
+            ("shop.example:8443", "has a port"),
+            ("Shop.example", "lower case"),
+            ("shop_example", "not a host name"),
+            ("", "is empty"),
+        ] {
+            let text = SITE.replace("\"help.shop.example\"", &format!("\"{bad}\""));
+            let err = CompiledSite::from_toml(&text).expect_err(bad);
+            assert_eq!(err.line, line, "{bad}: {err}");
+            assert_eq!(err.column, "link_hosts = [".len() + 1, "{bad}: {err}");
+            assert!(err.message.contains(why), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn markup_links_and_hosts() {
+        assert_eq!(
+            markup_links(
+                "See [a](https://x.example/a) and [b c]({links.b}). [no link] (x) [x]\n(y)"
+            ),
+            [("a", "https://x.example/a"), ("b c", "{links.b}")]
+        );
+        assert_eq!(markup_links("[a](x"), []);
+        assert_eq!(markup_links("1. [a](ftp://x)"), [("a", "ftp://x")]);
+        assert_eq!(
+            https_host("https://Shop.Example:443/x?y#z").as_deref(),
+            Some("shop.example")
+        );
+        for bad in [
+            "http://shop.example",
+            "https://",
+            "https:///x",
+            "https://a b/",
+            "https://shop.example@elsewhere.example/",
+        ] {
+            assert_eq!(https_host(bad), None, "{bad}");
+        }
+    }
 }

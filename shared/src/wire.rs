@@ -170,6 +170,26 @@ pub struct WidgetConfig {
     /// The languages the site answers in; the first is the default.
     pub languages: Vec<String>,
     pub support_email: String,
+    /// Hosts that links in answers may point to (https only); the widget drops links elsewhere.
+    #[serde(default)]
+    pub link_hosts: Vec<String>,
+    /// Whether a person is at the inbox now; computed per request by the edge (None in the
+    /// compiled site, where there is no clock).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<SiteStatus>,
+}
+
+/// Whether a person is at the inbox at the moment `GET /v1/config` was answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteStatus {
+    /// Someone is at the inbox now (within business hours, not a holiday).
+    pub open: bool,
+    /// When closed: why and when it opens again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub away: Option<Away>,
+    /// The usual reply time for a normal question, in business hours (the site's
+    /// `[handoff] reply_within_hours`).
+    pub reply_within_hours: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -252,3 +252,53 @@ fn answer_missing_in_the_default_language() {
         "default language `en`",
     );
 }
+
+#[test]
+fn inline_link_that_is_not_https() {
+    let (text, err) = broken(
+        "You have {returns.days} days.",
+        // After TOML escapes, so the column is found in the file, not in the decoded text.
+        "You have {returns.days} days: **free**.\\n\\n- See [the policy](http://shop.example/returns).",
+    );
+    assert_at(
+        &text,
+        &err,
+        "http://shop.example/returns",
+        Some("returns"),
+        "must point to an https:// URL",
+    );
+    // A placeholder other than a facts link is not a URL either.
+    let (text, err) = broken(
+        "You have {returns.days} days.",
+        "You have {returns.days} days. [Write to us]({support.email})",
+    );
+    assert_at(
+        &text,
+        &err,
+        "{support.email}",
+        Some("returns"),
+        "[Write to us]({support.email})",
+    );
+    // https links and facts links load.
+    let ok = VALID.replace(
+        "You have {returns.days} days.",
+        "You have {returns.days} days.\\n\\n1. Open [your orders](https://shop.example/orders).\\n2. Pick the item.",
+    );
+    let site = CompiledSite::from_toml(&ok).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(site.widget_config().link_hosts, ["shop.example"]);
+}
+
+#[test]
+fn link_host_that_is_not_a_host_name() {
+    let (text, err) = broken(
+        "[handoff]",
+        "[widget]\nlink_hosts = [\"shop.example\", \"https://help.shop.example/faq\"]\n\n[handoff]",
+    );
+    assert_at(
+        &text,
+        &err,
+        "\"https://help.shop.example/faq\"",
+        None,
+        "write the host name only",
+    );
+}

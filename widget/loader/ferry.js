@@ -1,13 +1,15 @@
 /*! Ferry __FERRY_VERSION__ loader. Docs: widget/loader/README.md */
 (function () {
   'use strict';
-  var w = window, d = document;
-  if (w.Ferry) return;
+  var w = window, d = document, stub = w.Ferry;
+  // Single-page shops may run the tag again: one widget per page.
+  if (stub && stub.version) return;
   var script = d.currentScript || d.querySelector('script[src*="ferry.js"]');
   var data = script && script.dataset;
   if (!data || !data.site) return;
   var src = script.src, site = data.site;
   var api = (data.api || new URL(src).origin).replace(/\/+$/, '');
+  var glue = new URL('widget/__FERRY_VERSION__/ferry_widget.js', src);
   var brand = 'var(--ferry-brand,#0f766e)';
   var css = [
     ':host{all:initial}' +
@@ -19,7 +21,7 @@
     '[aria-expanded=true] .ferry-bubble,[aria-expanded=false] .ferry-x,[hidden]{display:none}' +
     '.ferry-launcher[aria-busy=true]{opacity:.7}' +
     '.ferry-fallback{bottom:88px;padding:12px 16px;border-radius:12px;background:#fff;color:#111;font:15px system-ui}' +
-    '.ferry-fallback a{display:block;color:' + brand + ';font-weight:600}' +
+    '.ferry-fallback a{display:block;color:#0b5c56;font-weight:600}' +
     ':host([data-position=left])>*{right:auto;left:20px}'
   ];
   if (data.color && /^[\w#(),.%+ -]{1,64}$/.test(data.color)) css.push(':host{--ferry-brand:' + data.color + '}');
@@ -53,16 +55,23 @@
   icon('ferry-bubble', 'M21 11.5a8.4 8.4 0 0 1-12.3 7.5L3 21l2-5.3A8.4 8.4 0 1 1 21 11.5z');
   icon('ferry-x', 'M6 6l12 12M18 6L6 18');
 
-  var widget, loading, fallback;
-  function load() {
+  // widget: the module once mounted (0 once it failed); queue: API calls made before that.
+  var widget, loading, fallback, queue = [], listeners = {};
+  function emit(name, detail) {
+    (listeners[name] || []).slice().forEach(function (fn) {
+      try { fn(detail); } catch (e) { console.error(e); }
+    });
+  }
+  function load(open) {
     if (!loading) {
       launcher.setAttribute('aria-busy', true);
-      var glue = new URL('widget/__FERRY_VERSION__/ferry_widget.js', src);
       loading = (w.WebAssembly ? import(glue) : Promise.reject('no WebAssembly'))
         .then(function (mod) {
           return mod.default({ module_or_path: new URL('ferry_widget_bg.wasm', glue) }).then(function () {
+            return mod.mount(root, api, site, data.lang, emit, !!open);
+          }).then(function () {
             widget = mod;
-            return mod.mount(root, api, site, data.lang);
+            queue.splice(0).forEach(function (call) { mod[call[0]].apply(0, call[1]); });
           });
         })
         .catch(fail)
@@ -81,7 +90,7 @@
       if (email && !fallback.querySelector('a')) {
         var a = el('a', fallback);
         a.href = 'mailto:' + email;
-        a.textContent = 'Email us';
+        a.textContent = 'Email us: ' + email;
       }
     }
     return fetch(api + '/v1/config?site=' + encodeURIComponent(site))
@@ -93,13 +102,44 @@
     fallback.hidden = !open;
     launcher.setAttribute('aria-expanded', !!open);
   }
+  // Before the module: open and toggle load it opened, close has nothing to do; send and
+  // identify wait in the queue (send loads the module, closed). After a failure the first
+  // three show or hide the fallback.
   function method(name, open) {
     return function () {
-      widget ? widget[name]() : fallback ? show(open == null ? fallback.hidden : open) : open !== 0 && load();
+      if (widget) return widget[name].apply(0, arguments);
+      if (widget === 0) {
+        if (open != null) show(open < 2 ? open : fallback.hidden);
+      } else if (open) load(1);
+      else if (open == null) {
+        queue.push([name, arguments]);
+        if (name == 'send') load();
+      }
     };
   }
-  w.Ferry = { version: '__FERRY_VERSION__', open: method('open', 1), close: method('close', 0), toggle: method('toggle') };
-  launcher.addEventListener('click', w.Ferry.toggle);
+  var Ferry = w.Ferry = {
+    version: '__FERRY_VERSION__',
+    open: method('open', 1),
+    close: method('close', 0),
+    toggle: method('toggle', 2),
+    send: method('send'),
+    identify: method('identify'),
+    on: function (name, fn) {
+      (listeners[name] = listeners[name] || []).push(fn);
+      return Ferry;
+    },
+    off: function (name, fn) {
+      listeners[name] = (listeners[name] || []).filter(function (f) { return f != fn; });
+      return Ferry;
+    }
+  };
+  // Calls queued by a stub before this tag ran: window.Ferry = {q: [['identify', {...}], …]}.
+  ((stub && stub.q) || []).forEach(function (call) {
+    Ferry[call[0]] && Ferry[call[0]].apply(0, [].slice.call(call, 1));
+  });
+  launcher.addEventListener('click', Ferry.toggle);
+  // Optionally fetch the module while the page is idle, so the first open is instant.
+  if (data.prefetch != null && w.requestIdleCallback) requestIdleCallback(function () { import(glue) });
   if (d.body) d.body.appendChild(host);
   else d.addEventListener('DOMContentLoaded', function () { d.body.appendChild(host); });
 })();

@@ -53,6 +53,11 @@ pub fn time_zone() -> Option<String> {
         .as_string()
 }
 
+/// `navigator.onLine`: false only when the browser knows it has no network.
+pub fn online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
 /// The facts sent with every message.
 pub fn client() -> Client {
     Client {

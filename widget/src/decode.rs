@@ -17,7 +17,8 @@ use std::collections::BTreeMap;
 
 use ferry_shared::Topic;
 use ferry_shared::wire::{
-    Answer, Away, AwayReason, ChatResponse, Colors, Handoff, Link, Reply, Urgency, WidgetConfig,
+    Answer, Away, AwayReason, ChatResponse, Colors, ContactResponse, Handoff, Link, Reply,
+    SiteStatus, Urgency, WidgetConfig,
 };
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -140,6 +141,17 @@ pub fn widget_config<J: Json>(json: &J) -> Option<WidgetConfig> {
         },
         languages: strings(&json.get("languages")?)?,
         support_email: text(json, "support_email")?,
+        link_hosts: list(json, "link_hosts", J::string)?,
+        // Only a hint for the header: a missing or malformed status reads as unknown.
+        status: json.get("status").as_ref().and_then(site_status),
+    })
+}
+
+fn site_status<J: Json>(json: &J) -> Option<SiteStatus> {
+    Some(SiteStatus {
+        open: json.get("open")?.boolean()?,
+        away: json.get("away").as_ref().and_then(away),
+        reply_within_hours: u32::try_from(integer(json, "reply_within_hours")?).ok()?,
     })
 }
 
@@ -167,15 +179,7 @@ pub fn chat_response<J: Json>(json: &J) -> Option<ChatResponse> {
             },
             topic: topic(&reply)?,
             reply_by: integer(&reply, "reply_by")?,
-            away: reply.get("away").and_then(|a| {
-                Some(Away {
-                    reason: match text(&a, "reason")?.as_str() {
-                        "holiday" => AwayReason::Holiday,
-                        _ => AwayReason::Closed,
-                    },
-                    opens_at: integer(&a, "opens_at")?,
-                })
-            }),
+            away: reply.get("away").as_ref().and_then(away),
             ask_contact: flag(&reply, "ask_contact"),
             ask_order_number: flag(&reply, "ask_order_number"),
         }),
@@ -194,6 +198,26 @@ pub fn error_code<J: Json>(json: &J) -> Option<String> {
     text(&json.get("error")?, "code")
 }
 
+/// `{"reason", "opens_at"}`: why nobody is at the inbox, and until when.
+fn away<J: Json>(json: &J) -> Option<Away> {
+    Some(Away {
+        reason: match text(json, "reason")?.as_str() {
+            "holiday" => AwayReason::Holiday,
+            _ => AwayReason::Closed,
+        },
+        opens_at: integer(json, "opens_at")?,
+    })
+}
+
+/// `POST /v1/contact`.
+pub fn contact_response<J: Json>(json: &J) -> Option<ContactResponse> {
+    Some(ContactResponse {
+        v: u16::try_from(integer(json, "v")?).ok()?,
+        ticket: text(json, "ticket")?,
+        text: text(json, "text").unwrap_or_default(),
+    })
+}
+
 /// The stored log (written with [`Entry`]'s serde derive). Entries this version cannot read
 /// are skipped rather than losing the whole conversation.
 pub fn entries<J: Json>(json: &J) -> Vec<Entry> {
@@ -209,10 +233,10 @@ fn entry<J: Json>(json: &J) -> Option<Entry> {
         "shopper" => Entry::Shopper {
             id: text(json, "id")?,
             text: text(json, "text")?,
+            // Anything not known to be answered goes back into the outbox.
             state: match text(json, "state")?.as_str() {
                 "sent" => Delivery::Sent,
-                "failed" => Delivery::Failed,
-                _ => Delivery::Sending,
+                _ => Delivery::Queued,
             },
         },
         "bot" => Entry::Bot {
@@ -226,6 +250,13 @@ fn entry<J: Json>(json: &J) -> Option<Entry> {
             ticket: text(json, "ticket")?,
             reply_by: integer(json, "reply_by")?,
             language: text(json, "language").unwrap_or_default(),
+            ask_contact: flag(json, "ask_contact"),
+            ask_order_number: flag(json, "ask_order_number"),
+            away: json.get("away").as_ref().and_then(away),
+        },
+        "contact" => Entry::Contact {
+            ticket: text(json, "ticket")?,
+            text: text(json, "text")?,
         },
         _ => return None,
     })
@@ -342,15 +373,80 @@ mod tests {
             },
             languages: vec!["en".into(), "de".into()],
             support_email: "help@kestrel.example".into(),
+            link_hosts: vec!["help.kestrel.example".into(), "kestrel.example".into()],
+            status: Some(SiteStatus {
+                open: false,
+                away: Some(Away {
+                    reason: AwayReason::Holiday,
+                    opens_at: 1_767_225_600_000,
+                }),
+                reply_within_hours: 8,
+            }),
         };
         assert_eq!(widget_config(&value(&config)), Some(config.clone()));
-        let mut without_replies = value(&config);
-        without_replies
-            .as_object_mut()
-            .expect("object")
-            .remove("quick_replies");
-        let read = widget_config(&without_replies).expect("quick_replies is optional");
+        let mut without = value(&config);
+        for key in ["quick_replies", "link_hosts", "status"] {
+            without.as_object_mut().expect("object").remove(key);
+        }
+        let read = widget_config(&without).expect("these fields are optional");
         assert!(read.quick_replies.is_empty());
+        assert!(read.link_hosts.is_empty());
+        assert_eq!(read.status, None);
+        // Open, and closed for the evening, as the edge writes them.
+        for status in [
+            SiteStatus {
+                open: true,
+                away: None,
+                reply_within_hours: 24,
+            },
+            SiteStatus {
+                open: false,
+                away: Some(Away {
+                    reason: AwayReason::Closed,
+                    opens_at: 1_767_254_400_000,
+                }),
+                reply_within_hours: 8,
+            },
+        ] {
+            let config = WidgetConfig {
+                status: Some(status),
+                ..config.clone()
+            };
+            assert_eq!(widget_config(&value(&config)), Some(config));
+        }
+    }
+
+    #[test]
+    fn a_malformed_status_reads_as_unknown() {
+        let mut json = json!({"v":1,"site":"demo","shop_name":"K","greeting":{"en":"Hi"},
+            "colors":{"brand":"#000","on_brand":"#fff"},"languages":["en"],
+            "support_email":"h@k.example","link_hosts":["k.example"]});
+        for status in [
+            json!("open"),
+            json!({"open":"yes","reply_within_hours":8}),
+            json!({"open":true}),
+            json!({"open":true,"reply_within_hours":-1}),
+            json!({"open":true,"reply_within_hours":1.5}),
+        ] {
+            json["status"] = status.clone();
+            let read = widget_config(&json).expect("the rest still reads");
+            assert_eq!(read.status, None, "{status}");
+            assert_eq!(read.link_hosts, ["k.example"]);
+        }
+        // A malformed `away` leaves the status, without the reason.
+        json["status"] = json!({"open":false,"away":{"reason":"closed"},"reply_within_hours":8});
+        let read = widget_config(&json).expect("reads");
+        assert_eq!(
+            read.status,
+            Some(SiteStatus {
+                open: false,
+                away: None,
+                reply_within_hours: 8
+            })
+        );
+        // Hosts are what the widget checks links against: a malformed list is an error.
+        json["link_hosts"] = json!(["k.example", 7]);
+        assert_eq!(widget_config(&json), None);
     }
 
     #[test]
@@ -399,7 +495,7 @@ mod tests {
             Entry::Shopper {
                 id: "m2".into(),
                 text: "x".into(),
-                state: Delivery::Failed,
+                state: Delivery::Queued,
             },
             Entry::Bot {
                 text: "Hello".into(),
@@ -421,6 +517,25 @@ mod tests {
                 ticket: "FRY-2".into(),
                 reply_by: 42,
                 language: "de".into(),
+                ask_contact: false,
+                ask_order_number: false,
+                away: None,
+            },
+            Entry::Handoff {
+                text: "t".into(),
+                ticket: "FRY-3".into(),
+                reply_by: 43,
+                language: "de".into(),
+                ask_contact: true,
+                ask_order_number: true,
+                away: Some(Away {
+                    reason: AwayReason::Holiday,
+                    opens_at: 44,
+                }),
+            },
+            Entry::Contact {
+                ticket: "FRY-3".into(),
+                text: "Danke".into(),
             },
         ];
         assert_eq!(entries(&value(&log)), log);
@@ -431,5 +546,25 @@ mod tests {
             .push(json!({"k": "video", "url": "x"}));
         assert_eq!(entries(&stored), log);
         assert_eq!(entries(&json!({"not": "a list"})), Vec::new());
+        // Logs written by the previous widget: "sending"/"failed" come back queued.
+        let old = json!([{"k": "shopper", "id": "m1", "text": "hi", "state": "failed"}]);
+        assert!(matches!(
+            entries(&old).as_slice(),
+            [Entry::Shopper {
+                state: Delivery::Queued,
+                ..
+            }]
+        ));
+    }
+
+    #[test]
+    fn a_contact_response_roundtrips() {
+        let response = ContactResponse {
+            v: 1,
+            ticket: "FRY-7K2M9QXA".into(),
+            text: "Thanks!".into(),
+        };
+        assert_eq!(contact_response(&value(&response)), Some(response));
+        assert_eq!(contact_response(&json!({"v": 1})), None);
     }
 }

@@ -13,17 +13,20 @@
 //! results are new messages. Messages raised while one is being handled are queued, so the
 //! model is never borrowed twice.
 //!
-//! JS API (ES module produced by `wasm-bindgen --target web`):
-//! - `mount(shadowRoot, apiOrigin, site, lang?) -> Promise<void>`: builds and opens the panel,
-//!   then resolves once the site config has loaded or its error is shown. Calling it again
-//!   only opens the panel.
-//! - `open()`, `close()`, `toggle()`: show or hide the panel (no-ops before `mount`).
+//! JS API (ES module produced by `wasm-bindgen --target web`), called by the loader, which
+//! owns `window.Ferry`, queues calls made before the module is ready and keeps the page's
+//! `Ferry.on` listeners:
+//! - `mount(shadowRoot, apiOrigin, site, lang?, emit?, open?)`: builds the panel (opened if
+//!   `open`) and starts loading the site config. `emit(name, detail)` is called for `open`, `close`, `message` and `handoff`.
+//! - `open()`, `close()`, `toggle()`, `send(text)`, `identify({email, name})` (no-ops before
+//!   `mount`).
 
 pub mod browser;
 pub mod decode;
 pub mod i18n;
 pub mod model;
 pub mod net;
+pub mod rich;
 pub mod storage;
 pub mod view;
 
@@ -34,7 +37,10 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::ShadowRoot;
 
-use crate::model::{Cmd, Model, Msg, is_id, update};
+use ferry_shared::wire::Contact;
+use js_sys::{Function, Object, Reflect};
+
+use crate::model::{Cmd, Event, Model, Msg, is_id, update};
 use crate::view::View;
 
 struct App {
@@ -44,6 +50,9 @@ struct App {
     view: View,
     queue: RefCell<VecDeque<Msg>>,
     busy: Cell<bool>,
+    /// The loader's `emit(name, detail)`, which calls the page's `Ferry.on` listeners.
+    emit: Option<Function>,
+    _online: Vec<Closure<dyn FnMut()>>,
 }
 
 thread_local! {
@@ -89,29 +98,45 @@ impl App {
     fn run(&self, cmd: Cmd) {
         match cmd {
             Cmd::FetchConfig => {
-                let (api, site) = (self.api.clone(), self.site());
-                wasm_bindgen_futures::spawn_local(async move {
-                    dispatch(config_msg(net::config(&api, &site).await));
-                });
+                net::config(
+                    &self.api,
+                    &self.site(),
+                    Box::new(|r| dispatch(config_msg(r))),
+                );
             }
             Cmd::Send(request) => {
-                let api = self.api.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let msg = match net::chat(&api, &request).await {
-                        Ok(response) => Msg::Replied(response),
-                        Err(failure) => Msg::SendFailed {
-                            client_message_id: request.client_message_id,
-                            failure,
-                        },
-                    };
-                    dispatch(msg);
-                });
+                let id = request.client_message_id.clone();
+                net::chat(
+                    &self.api,
+                    &request,
+                    Box::new(move |result| {
+                        dispatch(match result {
+                            Ok(response) => Msg::Replied(response),
+                            Err(failure) => Msg::SendFailed {
+                                client_message_id: id,
+                                failure,
+                            },
+                        });
+                    }),
+                );
+            }
+            Cmd::SendContact(request) => {
+                net::contact(
+                    &self.api,
+                    &request,
+                    Box::new(|result| {
+                        dispatch(match result {
+                            Ok(response) => Msg::ContactSaved(response),
+                            Err(failure) => Msg::ContactFailed(failure),
+                        });
+                    }),
+                );
             }
             Cmd::Save(entries) => storage::save_log(&self.site(), &entries),
             Cmd::Focus(target) => self.view.focus(target),
-            Cmd::RetryLater(ms) => {
+            Cmd::RetryLater { ms, generation } => {
                 if let Some(window) = web_sys::window() {
-                    let retry = Closure::once_into_js(|| dispatch(Msg::Retry));
+                    let retry = Closure::once_into_js(move || dispatch(Msg::RetryDue(generation)));
                     let ms = i32::try_from(ms).unwrap_or(i32::MAX);
                     let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
                         retry.unchecked_ref(),
@@ -119,8 +144,46 @@ impl App {
                     );
                 }
             }
+            Cmd::Emit(event) => {
+                if let Some(emit) = &self.emit {
+                    // A listener that throws is the page's problem, not the widget's.
+                    let _ = emit.call2(&JsValue::NULL, &event.name().into(), &detail(&event));
+                }
+            }
+            Cmd::Warn(text) => web_sys::console::warn_1(&text.into()),
         }
     }
+}
+
+/// The object a `Ferry.on` listener receives.
+fn detail(event: &Event) -> JsValue {
+    let object = Object::new();
+    let set = |key: &str, value: JsValue| {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&object, &key.into(), &value);
+    };
+    match event {
+        Event::Open | Event::Close => {}
+        Event::Message {
+            from,
+            text,
+            language,
+        } => {
+            set("from", (*from).into());
+            set("text", text.into());
+            if !language.is_empty() {
+                set("language", language.into());
+            }
+        }
+        Event::Handoff { ticket, reply_by } => {
+            set("ticket", ticket.into());
+            set(
+                "replyBy",
+                js_sys::Date::new(&(*reply_by as f64).into()).into(),
+            );
+        }
+    }
+    object.into()
 }
 
 fn config_msg(result: Result<ferry_shared::wire::WidgetConfig, model::Failure>) -> Msg {
@@ -130,21 +193,27 @@ fn config_msg(result: Result<ferry_shared::wire::WidgetConfig, model::Failure>) 
     }
 }
 
-/// Builds the chat panel inside `root` (the loader's open ShadowRoot), opens it and focuses
-/// the input, then loads the site config from `api_origin`. Resolves when the config has
-/// loaded or its error is on screen. `lang` overrides the browser language (`data-lang`).
+/// Builds the chat panel inside `root` (the loader's open ShadowRoot), opens it (if `open`)
+/// and focuses the input, and starts loading the site config from `api_origin`. `lang`
+/// overrides the browser language (`data-lang`); `emit(name, detail)` hears the widget's
+/// events.
 ///
-/// Rejects only if the panel cannot be built at all (no usable `crypto`, a bad `site`);
-/// the loader then shows its email fallback.
+/// Throws only if the panel cannot be built at all (no usable `crypto`, a bad `site`); the
+/// loader then shows its email fallback.
 #[wasm_bindgen]
-pub async fn mount(
+pub fn mount(
     root: ShadowRoot,
     api_origin: String,
     site: String,
     lang: Option<String>,
+    emit: Option<Function>,
+    open: Option<bool>,
 ) -> Result<(), JsValue> {
+    let open = open.unwrap_or(true);
     if app().is_some() {
-        dispatch(Msg::Open);
+        if open {
+            dispatch(Msg::Open);
+        }
         return Ok(());
     }
     if !is_id(&site) {
@@ -172,14 +241,38 @@ pub async fn mount(
         view,
         queue: RefCell::new(VecDeque::new()),
         busy: Cell::new(false),
+        emit,
+        _online: connectivity_listeners(),
     });
     APP.with(|slot| *slot.borrow_mut() = Some(app.clone()));
     app.view.render(&app.model.borrow())?;
-    app.dispatch(Msg::Open);
-
-    let (api, site) = (app.api.clone(), app.site());
-    app.dispatch(config_msg(net::config(&api, &site).await));
+    if open {
+        app.dispatch(Msg::Open);
+    }
+    // Messages left unsent by the previous page go now, or when the network is back.
+    app.dispatch(if browser::online() {
+        Msg::Online
+    } else {
+        Msg::Offline
+    });
+    app.run(Cmd::FetchConfig);
     Ok(())
+}
+
+/// `online` / `offline` on the window become [`Msg::Online`] / [`Msg::Offline`].
+fn connectivity_listeners() -> Vec<Closure<dyn FnMut()>> {
+    let Some(window) = web_sys::window() else {
+        return Vec::new();
+    };
+    [("online", Msg::Online), ("offline", Msg::Offline)]
+        .into_iter()
+        .map(|(name, msg)| {
+            let listener = Closure::<dyn FnMut()>::new(move || dispatch(msg.clone()));
+            let _ =
+                window.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+            listener
+        })
+        .collect()
 }
 
 /// Shows the panel and focuses its input.
@@ -198,4 +291,26 @@ pub fn close() {
 #[wasm_bindgen]
 pub fn toggle() {
     dispatch(Msg::Toggle);
+}
+
+/// Sends `text` as the shopper (`Ferry.send`), as if typed; the panel need not be open.
+#[wasm_bindgen]
+pub fn send(text: String) {
+    dispatch(Msg::Say(text, browser::stamp()));
+}
+
+/// `Ferry.identify({email, name})`: who the shopper is, sent with their messages, so a
+/// handoff does not ask for the email. Invalid values are ignored with a console warning.
+#[wasm_bindgen]
+pub fn identify(who: JsValue) {
+    let field = |key: &str| {
+        Reflect::get(&who, &key.into())
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    dispatch(Msg::Identify(Contact {
+        email: field("email"),
+        name: field("name"),
+        order_number: None,
+    }));
 }

@@ -5,23 +5,34 @@
 //! messages ([`Stamp`]), network results arrive as [`Msg::Replied`] / [`Msg::SendFailed`], and
 //! the runtime in `lib.rs` carries out the returned commands. That keeps every behaviour
 //! testable natively with `cargo test -p ferry-widget`.
+//!
+//! Invariants:
+//! - every shopper message gets its client message id once, when written; retries resend the
+//!   same request, so the edge never sees a message twice;
+//! - messages leave in the order they were written: only the head of the [`Model::outbox`] is
+//!   ever in flight;
+//! - nothing the shopper wrote is dropped silently: a refused message goes back to the input.
+
+use std::collections::{BTreeMap, VecDeque};
 
 use ferry_shared::wire::{
-    ChatRequest, ChatResponse, Colors, Link, MAX_ID_LEN, MAX_TEXT_CHARS, MAX_URL_LEN, Reply,
-    WIRE_VERSION, WidgetConfig, is_locale_tag,
+    Away, ChatRequest, ChatResponse, Colors, Contact, ContactRequest, ContactResponse, Link,
+    MAX_ID_LEN, MAX_TEXT_CHARS, MAX_URL_LEN, Reply, SiteStatus, WIRE_VERSION, WidgetConfig,
+    is_locale_tag,
 };
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use crate::i18n::{self, Ui};
 
 /// How many log entries are kept (and persisted); older ones are dropped first.
 pub const MAX_ENTRIES: usize = 100;
-/// Automatic retries of one message when the server says when to retry (503 + Retry-After).
-pub const MAX_AUTO_RETRIES: u8 = 2;
-/// The longest Retry-After the widget waits out by itself, in seconds.
-pub const MAX_AUTO_RETRY_SECS: u32 = 10;
+/// Failed attempts of one message after which the outbox stops retrying by itself (the
+/// shopper can still press Retry, and coming back online starts over).
+pub const MAX_AUTO_ATTEMPTS: u32 = 8;
+/// The longest wait between two automatic attempts, in milliseconds.
+pub const MAX_BACKOFF_MS: u32 = 30_000;
+/// The longest `Retry-After` the widget waits out by itself, in seconds.
+pub const MAX_AUTO_RETRY_SECS: u32 = 60;
 
 /// What the runtime knows at the moment the shopper sends: a fresh client message id and the
 /// page the shopper is on (single-page shops change it without reloading the widget).
@@ -70,16 +81,33 @@ pub enum Entry {
         reply_by: i64,
         #[serde(skip_serializing_if = "String::is_empty")]
         language: String,
+        /// The edge wants an email to answer to (and maybe the order number).
+        #[serde(skip_serializing_if = "is_false")]
+        ask_contact: bool,
+        #[serde(skip_serializing_if = "is_false")]
+        ask_order_number: bool,
+        /// Nobody is at the inbox now.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        away: Option<Away>,
     },
+    /// The shopper left their contact for `ticket`; `text` is the edge's confirmation.
+    Contact { ticket: String, text: String },
+}
+
+fn is_false(b: &bool) -> bool {
+    !b
 }
 
 /// Where a shopper message is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Delivery {
+    /// In the outbox, waiting for its turn, the network or a retry.
+    Queued,
+    /// On its way.
     Sending,
+    /// The edge answered it.
     Sent,
-    Failed,
 }
 
 /// Why a request did not produce a usable response.
@@ -131,31 +159,82 @@ pub struct Settings {
     pub quick_replies: Vec<String>,
     pub colors: Colors,
     pub support_email: String,
+    /// Hosts links in answers may point to (https only).
+    pub link_hosts: Vec<String>,
+    /// Open or away, when the config was loaded.
+    pub status: Option<SiteStatus>,
 }
 
-/// The message in flight (or failed and waiting for a retry).
+/// The contact form shown after a handoff that asked for an email.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactForm {
+    pub email: String,
+    pub order: String,
+    /// What is wrong with the input or the last attempt, shown under the form.
+    pub error: Option<String>,
+    pub sending: bool,
+}
+
+/// What the page hears through `Ferry.on(event, fn)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outbox {
-    pub request: ChatRequest,
-    pub in_flight: bool,
-    pub auto_retries: u8,
+pub enum Event {
+    Open,
+    Close,
+    /// A message entered the log: `from` is `shopper` or `bot`.
+    Message {
+        from: &'static str,
+        text: String,
+        language: String,
+    },
+    /// The conversation went to a person.
+    Handoff {
+        ticket: String,
+        reply_by: i64,
+    },
+}
+
+impl Event {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Event::Open => "open",
+            Event::Close => "close",
+            Event::Message { .. } => "message",
+            Event::Handoff { .. } => "handoff",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Model {
     pub site: String,
     pub conversation_id: String,
-    /// The language the widget speaks: the site language that best matches the shopper's.
+    /// The language of the shop's own content (greeting, chips): the site language that best
+    /// matches the shopper's.
     pub lang: String,
     requested_lang: String,
+    /// The panel's own words, and their language (also the panel's `lang` and direction).
     pub ui: &'static Ui,
+    pub ui_lang: &'static str,
     pub client: Client,
     pub config: Config,
     pub entries: Vec<Entry>,
     pub draft: String,
-    pub outbox: Option<Outbox>,
+    /// Shopper messages not yet answered, oldest first; only the head is ever in flight.
+    pub outbox: VecDeque<ChatRequest>,
+    pub in_flight: bool,
+    /// Failed attempts of the head of the outbox since it last went well.
+    pub attempts: u32,
+    /// Bumped whenever a retry is scheduled, so only the latest timer counts.
+    pub retry_generation: u32,
+    /// What the browser says (`navigator.onLine` and its events).
+    pub online: bool,
     pub notice: Option<Notice>,
     pub open: bool,
+    /// Replies that arrived while the panel was closed (the launcher's badge).
+    pub unread: usize,
+    /// Who the shop says the shopper is (`Ferry.identify`); sent with every message.
+    pub identity: Contact,
+    pub contact: ContactForm,
 }
 
 /// Everything that can happen to the widget.
@@ -170,15 +249,27 @@ pub enum Msg {
     Draft(String),
     /// Send the draft.
     Submit(Stamp),
-    /// A quick-reply chip was chosen: send its text.
-    QuickReply(String, Stamp),
+    /// A quick-reply chip was chosen, or the page called `Ferry.send(text)`: send this text.
+    Say(String, Stamp),
     Replied(ChatResponse),
     SendFailed {
         client_message_id: String,
         failure: Failure,
     },
-    /// Try again whatever failed: the config or the last message.
+    /// The shopper pressed Retry: try whatever failed now.
     Retry,
+    /// A scheduled retry is due; only the latest schedule counts.
+    RetryDue(u32),
+    /// The browser's `online` / `offline` events.
+    Online,
+    Offline,
+    /// `Ferry.identify({email, name})`.
+    Identify(Contact),
+    ContactEmail(String),
+    ContactOrder(String),
+    ContactSubmit,
+    ContactSaved(ContactResponse),
+    ContactFailed(Failure),
 }
 
 /// Effects for the runtime to carry out.
@@ -186,23 +277,39 @@ pub enum Msg {
 pub enum Cmd {
     FetchConfig,
     Send(Box<ChatRequest>),
+    SendContact(Box<ContactRequest>),
     /// Persist the conversation log.
     Save(Vec<Entry>),
     Focus(Focus),
-    /// Dispatch [`Msg::Retry`] after this many milliseconds.
-    RetryLater(u32),
+    /// Dispatch [`Msg::RetryDue`] with this generation after this many milliseconds.
+    RetryLater {
+        ms: u32,
+        generation: u32,
+    },
+    /// Tell the page's `Ferry.on` listeners.
+    Emit(Event),
+    /// Tell the shop's developer (the console) about a call that was ignored.
+    Warn(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
     Input,
     Launcher,
+    Email,
+}
+
+/// The wait before automatic attempt `attempt + 1` after `attempt` failures: 1 s, 2 s, 4 s, …
+/// up to [`MAX_BACKOFF_MS`].
+pub fn backoff_ms(attempt: u32) -> u32 {
+    let doubled = 1000u32.saturating_mul(1 << attempt.saturating_sub(1).min(16));
+    doubled.min(MAX_BACKOFF_MS)
 }
 
 impl Model {
-    /// A closed widget for `site`. `entries` is the restored log of this conversation; a
-    /// message that was still sending when the previous page unloaded comes back as failed,
-    /// ready to be retried with the same id (the edge deduplicates on it).
+    /// A closed widget for `site`. `entries` is the restored log of this conversation; shopper
+    /// messages that were not answered when the previous page unloaded go back into the
+    /// outbox, with their ids (the edge deduplicates on them).
     pub fn new(
         site: String,
         conversation_id: String,
@@ -218,19 +325,28 @@ impl Model {
         let lang = primary_subtag(&requested_lang)
             .unwrap_or("en")
             .to_ascii_lowercase();
+        let ui_lang = i18n::table(&lang).unwrap_or("en");
         let mut model = Model {
             site,
             conversation_id,
-            ui: i18n::ui(&lang),
+            ui: i18n::ui(ui_lang),
+            ui_lang,
             lang,
             requested_lang,
             client,
             config: Config::Loading,
             entries,
             draft: String::new(),
-            outbox: None,
+            outbox: VecDeque::new(),
+            in_flight: false,
+            attempts: 0,
+            retry_generation: 0,
+            online: true,
             notice: None,
             open: false,
+            unread: 0,
+            identity: Contact::default(),
+            contact: ContactForm::default(),
         };
         model.trim_log();
         model.resume_unsent();
@@ -240,7 +356,7 @@ impl Model {
     /// The chips to show now: the config's before the first message, then those of the last
     /// answer; none while a message is on its way or after a handoff.
     pub fn chips(&self) -> &[String] {
-        if self.outbox.is_some() {
+        if !self.outbox.is_empty() {
             return &[];
         }
         match self.entries.last() {
@@ -253,15 +369,46 @@ impl Model {
         }
     }
 
-    /// Whether a message is on its way (the send button is disabled, dots are shown).
+    /// Whether a message is on its way (the typing indicator is shown).
     pub fn sending(&self) -> bool {
-        self.outbox.as_ref().is_some_and(|o| o.in_flight)
+        self.in_flight
     }
 
     pub fn settings(&self) -> Option<&Settings> {
         match &self.config {
             Config::Ready(settings) => Some(settings),
             Config::Loading | Config::Failed => None,
+        }
+    }
+
+    /// Whether the panel's text runs right to left.
+    pub fn rtl(&self) -> bool {
+        i18n::is_rtl(self.ui_lang)
+    }
+
+    /// The handoff waiting for the shopper's contact, and whether it asks for the order
+    /// number: the last handoff that asked, unless the contact was given since.
+    pub fn contact_wanted(&self) -> Option<(&str, bool)> {
+        for entry in self.entries.iter().rev() {
+            match entry {
+                Entry::Contact { .. } => return None,
+                Entry::Handoff {
+                    ticket,
+                    ask_contact: true,
+                    ask_order_number,
+                    ..
+                } => return Some((ticket, *ask_order_number)),
+                Entry::Handoff { .. } => return None,
+                Entry::Shopper { .. } | Entry::Bot { .. } => {}
+            }
+        }
+        None
+    }
+
+    fn set_ui_lang(&mut self, lang: &str) {
+        if let Some(code) = primary_subtag(lang).and_then(i18n::table) {
+            self.ui_lang = code;
+            self.ui = i18n::ui(code);
         }
     }
 
@@ -272,27 +419,25 @@ impl Model {
         }
     }
 
+    /// The unanswered shopper messages at the end of the log go back into the outbox.
     fn resume_unsent(&mut self) {
-        let unsent = self.entries.iter_mut().rev().find_map(|e| match e {
-            Entry::Shopper { id, text, state } if *state != Delivery::Sent => {
-                *state = Delivery::Failed;
-                Some((id.clone(), text.clone()))
+        let start = self
+            .entries
+            .iter()
+            .rposition(|e| !matches!(e, Entry::Shopper { .. }))
+            .map_or(0, |i| i + 1);
+        let mut unsent = Vec::new();
+        for entry in &mut self.entries[start..] {
+            if let Entry::Shopper { id, text, state } = entry
+                && *state != Delivery::Sent
+            {
+                *state = Delivery::Queued;
+                unsent.push((id.clone(), text.clone()));
             }
-            _ => None,
-        });
-        // Only the last shopper message can be unsent, and only if nothing answered it.
-        let is_last_shopper = matches!(self.entries.last(), Some(Entry::Shopper { .. }));
-        if let (Some((id, text)), true) = (unsent, is_last_shopper) {
+        }
+        for (id, text) in unsent {
             let request = self.request(id, text, None);
-            self.outbox = Some(Outbox {
-                request,
-                in_flight: false,
-                auto_retries: MAX_AUTO_RETRIES,
-            });
-            self.notice = Some(Notice {
-                text: self.ui.not_sent.into(),
-                retry: true,
-            });
+            self.outbox.push_back(request);
         }
     }
 
@@ -302,6 +447,7 @@ impl Model {
         text: String,
         page_url: Option<String>,
     ) -> ChatRequest {
+        let identified = self.identity.email.is_some() || self.identity.name.is_some();
         ChatRequest {
             v: WIRE_VERSION,
             site: self.site.clone(),
@@ -311,7 +457,7 @@ impl Model {
             page_url: page_url.filter(|u| !u.is_empty() && u.len() <= MAX_URL_LEN),
             locale: self.client.locale.clone(),
             time_zone: self.client.time_zone.clone(),
-            contact: None,
+            contact: identified.then(|| self.identity.clone()),
             country: None,
             previous_language: self.previous_language(),
         }
@@ -324,7 +470,7 @@ impl Model {
             Entry::Bot { language, .. } | Entry::Handoff { language, .. } => {
                 Some(language.clone()).filter(|l| is_locale_tag(l))
             }
-            Entry::Shopper { .. } => None,
+            Entry::Shopper { .. } | Entry::Contact { .. } => None,
         })
     }
 
@@ -343,19 +489,10 @@ impl Model {
         Cmd::Save(self.entries.clone())
     }
 
-    /// Validates and sends `text`; `from_draft` says whether the input should be cleared.
+    /// Validates `text` and puts it in the outbox; `from_draft` says whether the input
+    /// should be cleared.
     fn send(&mut self, text: String, stamp: Stamp, from_draft: bool) -> Vec<Cmd> {
         if text.trim().is_empty() {
-            return Vec::new();
-        }
-        if let Some(outbox) = &self.outbox {
-            if !outbox.in_flight {
-                // Never drop a message silently: the failed one goes first.
-                self.notice = Some(Notice {
-                    text: self.ui.retry_first.into(),
-                    retry: true,
-                });
-            }
             return Vec::new();
         }
         let chars = text.chars().count();
@@ -375,20 +512,274 @@ impl Model {
         let request = self.request(stamp.message_id.clone(), text.clone(), stamp.page_url);
         self.entries.push(Entry::Shopper {
             id: stamp.message_id,
-            text,
-            state: Delivery::Sending,
+            text: text.clone(),
+            state: Delivery::Queued,
         });
         self.trim_log();
-        self.outbox = Some(Outbox {
-            request: request.clone(),
-            in_flight: true,
-            auto_retries: 0,
-        });
-        self.notice = None;
+        self.outbox.push_back(request);
         if from_draft {
             self.draft.clear();
         }
-        vec![Cmd::Send(Box::new(request)), self.save()]
+        if !self.online {
+            self.notice = Some(Notice {
+                text: self.ui.queued.into(),
+                retry: false,
+            });
+        }
+        let mut cmds = vec![Cmd::Emit(Event::Message {
+            from: "shopper",
+            text,
+            language: String::new(),
+        })];
+        cmds.extend(self.send_next());
+        cmds.push(self.save());
+        cmds
+    }
+
+    /// Sends the head of the outbox, unless one is in flight or the browser is offline.
+    fn send_next(&mut self) -> Vec<Cmd> {
+        if self.in_flight || !self.online {
+            return Vec::new();
+        }
+        let Some(request) = self.outbox.front().cloned() else {
+            return Vec::new();
+        };
+        self.in_flight = true;
+        self.set_entry_state(&request.client_message_id, Delivery::Sending);
+        vec![Cmd::Send(Box::new(request))]
+    }
+
+    /// Try now what failed: the config, then the outbox.
+    fn retry_now(&mut self) -> Vec<Cmd> {
+        let mut cmds = Vec::new();
+        if self.config == Config::Failed {
+            self.config = Config::Loading;
+            cmds.push(Cmd::FetchConfig);
+        }
+        let sends = self.send_next();
+        if !sends.is_empty() {
+            self.retry_generation += 1; // a pending timer is now moot
+            cmds.extend(sends);
+            cmds.push(self.save());
+        }
+        if !cmds.is_empty() {
+            self.notice = None;
+        }
+        cmds
+    }
+
+    fn answered(&mut self, response: ChatResponse) -> Vec<Cmd> {
+        let Some(head) = self.outbox.front() else {
+            return Vec::new();
+        };
+        if head.client_message_id != response.client_message_id
+            || head.conversation_id != response.conversation_id
+        {
+            return Vec::new(); // a stale response to a message no longer in flight
+        }
+        self.outbox.pop_front();
+        self.in_flight = false;
+        self.attempts = 0;
+        self.set_entry_state(&response.client_message_id, Delivery::Sent);
+        if self.notice.as_ref().is_some_and(|n| n.retry) || self.outbox.is_empty() {
+            self.notice = None;
+        }
+        let mut cmds = Vec::new();
+        let (entry, language) = match response.reply {
+            Reply::Answer(answer) => {
+                cmds.push(Cmd::Emit(Event::Message {
+                    from: "bot",
+                    text: answer.text.clone(),
+                    language: answer.language.clone(),
+                }));
+                let language = answer.language.clone();
+                let entry = Entry::Bot {
+                    text: answer.text,
+                    links: answer
+                        .links
+                        .into_iter()
+                        .filter(|l| is_https(&l.url))
+                        .collect(),
+                    quick_replies: answer.quick_replies,
+                    language: answer.language,
+                };
+                (entry, language)
+            }
+            Reply::Handoff(handoff) => {
+                cmds.push(Cmd::Emit(Event::Message {
+                    from: "bot",
+                    text: handoff.text.clone(),
+                    language: handoff.language.clone(),
+                }));
+                cmds.push(Cmd::Emit(Event::Handoff {
+                    ticket: handoff.ticket.clone(),
+                    reply_by: handoff.reply_by,
+                }));
+                let language = handoff.language.clone();
+                let entry = Entry::Handoff {
+                    text: handoff.text,
+                    ticket: handoff.ticket,
+                    reply_by: handoff.reply_by,
+                    language: handoff.language,
+                    // Someone the shop identified has given their email already.
+                    ask_contact: handoff.ask_contact && self.identity.email.is_none(),
+                    ask_order_number: handoff.ask_order_number,
+                    away: handoff.away,
+                };
+                (entry, language)
+            }
+        };
+        self.entries.push(entry);
+        self.trim_log();
+        self.set_ui_lang(&language);
+        if !self.open {
+            self.unread += 1;
+        }
+        if self.contact_wanted().is_some() && self.contact.email.is_empty() {
+            self.contact.email = self.identity.email.clone().unwrap_or_default();
+        }
+        cmds.extend(self.send_next());
+        cmds.push(self.save());
+        cmds
+    }
+
+    fn send_failed(&mut self, client_message_id: String, failure: Failure) -> Vec<Cmd> {
+        let ui = self.ui;
+        let is_head = self
+            .outbox
+            .front()
+            .is_some_and(|r| r.client_message_id == client_message_id);
+        if !is_head || !self.in_flight {
+            return Vec::new();
+        }
+        self.in_flight = false;
+        if !failure.retryable() {
+            // The server refused this text: take it out of the log and give it back to the
+            // shopper to change, unless they have typed something new meanwhile.
+            let request = self.outbox.pop_front();
+            let text = request.map(|r| r.text).unwrap_or_default();
+            self.attempts = 0;
+            self.entries
+                .retain(|e| !matches!(e, Entry::Shopper { id, .. } if *id == client_message_id));
+            if self.draft.trim().is_empty() {
+                self.draft = text;
+            }
+            let refused = match &failure {
+                Failure::Http { status: 413, .. } => ui.refused_long,
+                _ => ui.refused,
+            };
+            self.notice = Some(Notice {
+                text: refused.into(),
+                retry: false,
+            });
+            let mut cmds = vec![Cmd::Focus(Focus::Input)];
+            cmds.extend(self.send_next());
+            cmds.push(self.save());
+            return cmds;
+        }
+
+        self.attempts += 1;
+        self.set_entry_state(&client_message_id, Delivery::Queued);
+        let mut cmds = Vec::new();
+        let retry_after = match failure {
+            Failure::Http {
+                retry_after_secs: Some(secs),
+                ..
+            } => Some(secs),
+            _ => None,
+        };
+        self.notice = Some(if !self.online {
+            // The `online` event sends it.
+            Notice {
+                text: ui.queued.into(),
+                retry: false,
+            }
+        } else if self.attempts <= MAX_AUTO_ATTEMPTS
+            && retry_after.is_none_or(|s| s <= MAX_AUTO_RETRY_SECS)
+        {
+            let ms = backoff_ms(self.attempts).max(retry_after.unwrap_or(0).saturating_mul(1000));
+            self.retry_generation += 1;
+            cmds.push(Cmd::RetryLater {
+                ms,
+                generation: self.retry_generation,
+            });
+            let text = match (&failure, retry_after) {
+                (Failure::Http { .. }, Some(_)) => ui.busy.to_string(),
+                _ => (ui.retrying)(ms.div_ceil(1000)),
+            };
+            Notice { text, retry: true }
+        } else {
+            Notice {
+                text: ui.not_sent.into(),
+                retry: true,
+            }
+        });
+        cmds.push(self.save());
+        cmds
+    }
+
+    fn submit_contact(&mut self) -> Vec<Cmd> {
+        let Some((ticket, ask_order)) = self.contact_wanted() else {
+            return Vec::new();
+        };
+        if self.contact.sending {
+            return Vec::new();
+        }
+        let ticket = ticket.to_string();
+        let email = self.contact.email.trim().to_string();
+        let order = self.contact.order.trim();
+        let contact = Contact {
+            email: Some(email),
+            name: self.identity.name.clone(),
+            order_number: (ask_order && !order.is_empty()).then(|| order.to_string()),
+        };
+        let request = ContactRequest {
+            v: WIRE_VERSION,
+            site: self.site.clone(),
+            conversation_id: self.conversation_id.clone(),
+            ticket,
+            contact,
+        };
+        if let Err(error) = request.validate() {
+            self.contact.error = Some(match error.field {
+                "contact.order_number" => self.ui.order_invalid.into(),
+                _ => self.ui.email_invalid.into(),
+            });
+            return vec![Cmd::Focus(Focus::Email)];
+        }
+        self.contact.error = None;
+        self.contact.sending = true;
+        vec![Cmd::SendContact(Box::new(request))]
+    }
+
+    fn contact_saved(&mut self, response: ContactResponse) -> Vec<Cmd> {
+        let Some((ticket, _)) = self.contact_wanted() else {
+            return Vec::new();
+        };
+        if ticket != response.ticket || !self.contact.sending {
+            return Vec::new();
+        }
+        let text = if response.text.trim().is_empty() {
+            self.ui.contact_saved.to_string()
+        } else {
+            response.text
+        };
+        self.identity.email = Some(self.contact.email.trim().to_string());
+        self.contact = ContactForm::default();
+        self.entries.push(Entry::Contact {
+            ticket: response.ticket,
+            text: text.clone(),
+        });
+        self.trim_log();
+        vec![
+            Cmd::Emit(Event::Message {
+                from: "bot",
+                text,
+                language: String::new(),
+            }),
+            self.save(),
+            Cmd::Focus(Focus::Input),
+        ]
     }
 }
 
@@ -396,14 +787,22 @@ impl Model {
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
     match msg {
         Msg::Open => {
-            model.open = true;
             let mut cmds = Vec::new();
+            if !model.open {
+                cmds.push(Cmd::Emit(Event::Open));
+            }
+            model.open = true;
+            model.unread = 0;
             if model.config == Config::Failed {
                 model.config = Config::Loading;
                 model.notice = None;
                 cmds.push(Cmd::FetchConfig);
             }
-            cmds.push(Cmd::Focus(Focus::Input));
+            cmds.push(Cmd::Focus(if model.contact_wanted().is_some() {
+                Focus::Email
+            } else {
+                Focus::Input
+            }));
             cmds
         }
         Msg::Close => {
@@ -411,7 +810,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                 return Vec::new();
             }
             model.open = false;
-            vec![Cmd::Focus(Focus::Launcher)]
+            vec![Cmd::Focus(Focus::Launcher), Cmd::Emit(Event::Close)]
         }
         Msg::Toggle => update(model, if model.open { Msg::Close } else { Msg::Open }),
         Msg::ConfigLoaded(config) => {
@@ -434,11 +833,17 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                 shop_name: config.shop_name,
                 colors: config.colors,
                 support_email: config.support_email,
+                link_hosts: config.link_hosts,
+                status: config.status,
             };
-            model.ui = i18n::ui(&lang);
+            // The panel speaks the shopper's language if it can; else the shop's.
+            let requested = primary_subtag(&model.requested_lang).unwrap_or("");
+            if i18n::table(&requested.to_ascii_lowercase()).is_none() {
+                model.set_ui_lang(&lang);
+            }
             model.lang = lang;
             model.config = Config::Ready(settings);
-            if model.outbox.is_none() {
+            if model.outbox.is_empty() {
                 model.notice = None;
             }
             Vec::new()
@@ -456,7 +861,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::Draft(text) => {
             model.draft = text;
             // A too-long notice goes away once the shopper starts fixing the text.
-            if model.notice.as_ref().is_some_and(|n| !n.retry) {
+            if model.notice.as_ref().is_some_and(|n| !n.retry) && model.online {
                 model.notice = None;
             }
             Vec::new()
@@ -465,112 +870,95 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             let text = model.draft.clone();
             model.send(text, stamp, true)
         }
-        Msg::QuickReply(text, stamp) => model.send(text, stamp, false),
-        Msg::Replied(response) => {
-            let Some(outbox) = &model.outbox else {
-                return Vec::new();
-            };
-            if outbox.request.client_message_id != response.client_message_id
-                || outbox.request.conversation_id != response.conversation_id
-            {
-                return Vec::new(); // a stale response to a message no longer in flight
-            }
-            model.set_entry_state(&response.client_message_id, Delivery::Sent);
-            model.outbox = None;
-            model.notice = None;
-            model.entries.push(match response.reply {
-                Reply::Answer(answer) => Entry::Bot {
-                    text: answer.text,
-                    links: answer
-                        .links
-                        .into_iter()
-                        .filter(|l| is_web_url(&l.url))
-                        .collect(),
-                    quick_replies: answer.quick_replies,
-                    language: answer.language,
-                },
-                Reply::Handoff(handoff) => Entry::Handoff {
-                    text: handoff.text,
-                    ticket: handoff.ticket,
-                    reply_by: handoff.reply_by,
-                    language: handoff.language,
-                },
-            });
-            model.trim_log();
-            vec![model.save()]
-        }
+        Msg::Say(text, stamp) => model.send(text, stamp, false),
+        Msg::Replied(response) => model.answered(response),
         Msg::SendFailed {
             client_message_id,
             failure,
-        } => {
-            let ui = model.ui;
-            let Some(outbox) = &mut model.outbox else {
-                return Vec::new();
-            };
-            if outbox.request.client_message_id != client_message_id {
-                return Vec::new();
-            }
-            outbox.in_flight = false;
-            if failure.retryable() {
-                let mut cmds = Vec::new();
-                let text = match &failure {
-                    Failure::Network => ui.offline,
-                    Failure::Http {
-                        retry_after_secs: Some(secs),
-                        ..
-                    } if *secs <= MAX_AUTO_RETRY_SECS && outbox.auto_retries < MAX_AUTO_RETRIES => {
-                        outbox.auto_retries += 1;
-                        cmds.push(Cmd::RetryLater((*secs).max(1) * 1000));
-                        ui.busy
-                    }
-                    _ => ui.not_sent,
-                };
-                model.set_entry_state(&client_message_id, Delivery::Failed);
-                model.notice = Some(Notice {
-                    text: text.into(),
-                    retry: true,
-                });
-                cmds.push(model.save());
-                cmds
-            } else {
-                // The server refused this text: take it out of the log and give it back to
-                // the shopper to change, unless they have typed something new meanwhile.
-                let text = outbox.request.text.clone();
-                model.outbox = None;
-                model.entries.retain(
-                    |e| !matches!(e, Entry::Shopper { id, .. } if *id == client_message_id),
-                );
-                if model.draft.trim().is_empty() {
-                    model.draft = text;
-                }
-                let refused = match &failure {
-                    Failure::Http { status: 413, .. } => ui.refused_long,
-                    _ => ui.refused,
-                };
-                model.notice = Some(Notice {
-                    text: refused.into(),
-                    retry: false,
-                });
-                vec![model.save(), Cmd::Focus(Focus::Input)]
-            }
-        }
+        } => model.send_failed(client_message_id, failure),
         Msg::Retry => {
-            let mut cmds = Vec::new();
-            if model.config == Config::Failed {
-                model.config = Config::Loading;
-                cmds.push(Cmd::FetchConfig);
+            model.attempts = 0;
+            model.retry_now()
+        }
+        Msg::RetryDue(generation) => {
+            if generation != model.retry_generation {
+                return Vec::new();
             }
-            if let Some(outbox) = model.outbox.as_mut().filter(|o| !o.in_flight) {
-                outbox.in_flight = true;
-                let request = outbox.request.clone();
-                model.set_entry_state(&request.client_message_id, Delivery::Sending);
-                cmds.push(Cmd::Send(Box::new(request)));
-                cmds.push(model.save());
-            }
-            if !cmds.is_empty() {
+            model.retry_now()
+        }
+        Msg::Online => {
+            model.online = true;
+            model.attempts = 0;
+            if model
+                .notice
+                .as_ref()
+                .is_some_and(|n| n.text == model.ui.queued)
+            {
                 model.notice = None;
             }
-            cmds
+            model.retry_now()
+        }
+        Msg::Offline => {
+            model.online = false;
+            if !model.outbox.is_empty() {
+                model.notice = Some(Notice {
+                    text: model.ui.queued.into(),
+                    retry: false,
+                });
+            }
+            Vec::new()
+        }
+        Msg::Identify(contact) => {
+            let contact = Contact {
+                email: contact
+                    .email
+                    .map(|e| e.trim().to_string())
+                    .filter(|e| !e.is_empty()),
+                name: contact
+                    .name
+                    .map(|n| n.trim().to_string())
+                    .filter(|n| !n.is_empty()),
+                order_number: None,
+            };
+            if let Err(error) = contact.validate() {
+                return vec![Cmd::Warn(format!(
+                    "Ferry.identify: {} {}; ignored",
+                    error.field.trim_start_matches("contact."),
+                    error.message
+                ))];
+            }
+            if model.contact.email.is_empty() {
+                model.contact.email = contact.email.clone().unwrap_or_default();
+            }
+            model.identity = contact;
+            Vec::new()
+        }
+        Msg::ContactEmail(email) => {
+            model.contact.email = email;
+            model.contact.error = None;
+            Vec::new()
+        }
+        Msg::ContactOrder(order) => {
+            model.contact.order = order;
+            model.contact.error = None;
+            Vec::new()
+        }
+        Msg::ContactSubmit => model.submit_contact(),
+        Msg::ContactSaved(response) => model.contact_saved(response),
+        Msg::ContactFailed(failure) => {
+            if !model.contact.sending {
+                return Vec::new();
+            }
+            model.contact.sending = false;
+            model.contact.error = Some(
+                if failure.retryable() {
+                    model.ui.not_sent
+                } else {
+                    model.ui.refused
+                }
+                .into(),
+            );
+            vec![Cmd::Focus(Focus::Email)]
         }
     }
 }
@@ -609,16 +997,16 @@ fn is_time_zone(tz: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"/_+-".contains(&b))
 }
 
-/// Only http(s) links are rendered; anything else (`javascript:`, `data:`) is dropped.
-pub fn is_web_url(url: &str) -> bool {
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    lower.starts_with("https://") || lower.starts_with("http://")
+/// Only https links are kept; anything else (`http:`, `javascript:`, `data:`) is dropped.
+pub fn is_https(url: &str) -> bool {
+    url.get(..8)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
 }
 
 #[cfg(test)]
 mod tests {
     use ferry_shared::Topic;
-    use ferry_shared::wire::{Answer, Handoff, Urgency};
+    use ferry_shared::wire::{Answer, AwayReason, Handoff, Urgency};
 
     use super::*;
 
@@ -658,6 +1046,15 @@ mod tests {
             },
             languages: vec!["en".into(), "de".into()],
             support_email: "help@kestrel.example".into(),
+            link_hosts: vec!["kestrel.example".into()],
+            status: Some(SiteStatus {
+                open: false,
+                away: Some(Away {
+                    reason: AwayReason::Closed,
+                    opens_at: 1_767_600_000_000,
+                }),
+                reply_within_hours: 4,
+            }),
         }
     }
 
@@ -695,8 +1092,45 @@ mod tests {
         })
     }
 
+    fn handoff(ask_contact: bool, ask_order_number: bool) -> Reply {
+        Reply::Handoff(Handoff {
+            ticket: "FRY-7K2M9QXA".into(),
+            text: "A person will reply.".into(),
+            language: "en".into(),
+            urgency: Urgency::Normal,
+            topic: Topic::Other,
+            reply_by: 1_767_225_600_000,
+            away: None,
+            ask_contact,
+            ask_order_number,
+        })
+    }
+
+    fn sends(cmds: &[Cmd]) -> Vec<&str> {
+        cmds.iter()
+            .filter_map(|c| match c {
+                Cmd::Send(r) => Some(r.client_message_id.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn failed(id: &str, failure: Failure) -> Msg {
+        Msg::SendFailed {
+            client_message_id: id.into(),
+            failure,
+        }
+    }
+
+    fn state_of(m: &Model, wanted: &str) -> Option<Delivery> {
+        m.entries.iter().find_map(|e| match e {
+            Entry::Shopper { id, state, .. } if id == wanted => Some(*state),
+            _ => None,
+        })
+    }
+
     #[test]
-    fn sending_appends_the_shopper_message_and_a_pending_state() {
+    fn sending_appends_the_shopper_message_and_sends_it() {
         let mut m = model();
         let cmds = typed(&mut m, "How long does shipping take?", "m1");
         assert_eq!(
@@ -709,41 +1143,69 @@ mod tests {
         );
         assert!(m.sending());
         assert_eq!(m.draft, "", "the input is cleared");
-        let Some(Cmd::Send(req)) = cmds.first() else {
-            panic!("expected a send: {cmds:?}")
+        assert_eq!(sends(&cmds), ["m1"]);
+        let Some(Cmd::Send(req)) = cmds.iter().find(|c| matches!(c, Cmd::Send(_))) else {
+            unreachable!()
         };
         assert_eq!(req.site, "demo");
         assert_eq!(req.conversation_id, "conv1");
-        assert_eq!(req.client_message_id, "m1");
         assert_eq!(req.text, "How long does shipping take?");
         assert_eq!(req.page_url.as_deref(), Some("https://shop.example/p/1"));
         assert_eq!(req.locale.as_deref(), Some("de-AT"));
         assert_eq!(req.time_zone.as_deref(), Some("Europe/Vienna"));
         assert_eq!(req.previous_language, None, "no reply yet");
+        assert_eq!(req.contact, None);
         assert_eq!(req.validate(), Ok(()));
-        assert!(matches!(cmds.get(1), Some(Cmd::Save(entries)) if entries.len() == 1));
-        // A second submit while the first is in flight sends nothing.
-        assert_eq!(typed(&mut m, "hello?", "m2"), Vec::new());
-        assert_eq!(m.entries.len(), 1);
+        assert!(cmds.contains(&Cmd::Emit(Event::Message {
+            from: "shopper",
+            text: "How long does shipping take?".into(),
+            language: String::new()
+        })));
+        assert!(matches!(cmds.last(), Some(Cmd::Save(entries)) if entries.len() == 1));
     }
 
     #[test]
-    fn an_answer_appends_bot_text_and_its_quick_replies() {
+    fn the_outbox_sends_one_at_a_time_in_order() {
+        let mut m = model();
+        typed(&mut m, "first", "m1");
+        // Written while the first is in flight: queued, not sent yet.
+        let cmds = typed(&mut m, "second", "m2");
+        assert_eq!(sends(&cmds), Vec::<&str>::new());
+        assert_eq!(state_of(&m, "m2"), Some(Delivery::Queued));
+        assert_eq!(m.outbox.len(), 2);
+        // The first is answered: the second goes.
+        let cmds = update(&mut m, Msg::Replied(response("m1", answer("a", &[]))));
+        assert_eq!(sends(&cmds), ["m2"]);
+        assert_eq!(state_of(&m, "m1"), Some(Delivery::Sent));
+        assert_eq!(state_of(&m, "m2"), Some(Delivery::Sending));
+        update(&mut m, Msg::Replied(response("m2", answer("b", &[]))));
+        assert!(m.outbox.is_empty() && !m.sending());
+        let kinds: Vec<&str> = m
+            .entries
+            .iter()
+            .map(|e| match e {
+                Entry::Shopper { .. } => "shopper",
+                _ => "bot",
+            })
+            .collect();
+        assert_eq!(kinds, ["shopper", "shopper", "bot", "bot"]);
+    }
+
+    #[test]
+    fn an_answer_appends_bot_text_links_and_quick_replies() {
         let mut m = model();
         typed(&mut m, "shipping?", "m1");
         let cmds = update(
             &mut m,
             Msg::Replied(response("m1", answer("3–5 days.", &["Duties?"]))),
         );
-        assert_eq!(cmds, vec![Cmd::Save(m.entries.clone())]);
+        assert_eq!(cmds.last(), Some(&Cmd::Save(m.entries.clone())));
+        assert!(cmds.contains(&Cmd::Emit(Event::Message {
+            from: "bot",
+            text: "3–5 days.".into(),
+            language: "en".into()
+        })));
         assert!(!m.sending());
-        assert!(matches!(
-            &m.entries[0],
-            Entry::Shopper {
-                state: Delivery::Sent,
-                ..
-            }
-        ));
         let Entry::Bot {
             text,
             links,
@@ -755,138 +1217,262 @@ mod tests {
         };
         assert_eq!(text, "3–5 days.");
         assert_eq!(language, "en");
-        assert_eq!(links.len(), 1, "only http(s) links are kept");
+        assert_eq!(links.len(), 1, "only https links are kept");
         assert_eq!(m.chips(), quick_replies.as_slice());
         assert_eq!(m.chips(), ["Duties?".to_string()]);
 
         // The next message tells the edge which language the conversation is in.
         let cmds = typed(&mut m, "ok", "m2");
-        let Some(Cmd::Send(req)) = cmds.first() else {
+        let Some(Cmd::Send(req)) = cmds.iter().find(|c| matches!(c, Cmd::Send(_))) else {
             panic!("expected a send: {cmds:?}")
         };
         assert_eq!(req.previous_language.as_deref(), Some("en"));
-        assert_eq!(req.validate(), Ok(()));
     }
 
     #[test]
-    fn a_handoff_appends_its_text_and_ticket() {
+    fn the_panel_follows_the_reply_language() {
+        // A German browser writing in Spanish gets Spanish chrome once the edge answers in Spanish.
         let mut m = model();
-        typed(&mut m, "My charger smoked!", "m1");
-        let reply = Reply::Handoff(Handoff {
-            ticket: "FRY-7K2M9QXA".into(),
-            text: "A person will reply.".into(),
-            language: "en".into(),
-            urgency: Urgency::Urgent,
-            topic: Topic::Safety,
-            reply_by: 1_767_225_600_000,
-            away: None,
-            ask_contact: false,
-            ask_order_number: false,
-        });
+        assert_eq!(m.ui_lang, "de");
+        typed(&mut m, "¿cuánto tarda el envío?", "m1");
+        let mut reply = answer("3–5 días.", &[]);
+        if let Reply::Answer(a) = &mut reply {
+            a.language = "es".into();
+        }
         update(&mut m, Msg::Replied(response("m1", reply)));
+        assert_eq!(m.ui_lang, "es");
+        assert!(std::ptr::eq(m.ui, i18n::ui("es")));
+        assert!(!m.rtl());
+        let mut reply = answer("٣-٥ أيام", &[]);
+        if let Reply::Answer(a) = &mut reply {
+            a.language = "ar".into();
+        }
+        typed(&mut m, "كم يستغرق الشحن؟", "m2");
+        update(&mut m, Msg::Replied(response("m2", reply)));
+        assert!(m.rtl());
+    }
+
+    #[test]
+    fn a_handoff_that_asks_for_contact_opens_the_form_and_saves_it() {
+        let mut m = model();
+        typed(&mut m, "I want to return a gift", "m1");
+        let cmds = update(&mut m, Msg::Replied(response("m1", handoff(true, true))));
+        assert!(cmds.contains(&Cmd::Emit(Event::Handoff {
+            ticket: "FRY-7K2M9QXA".into(),
+            reply_by: 1_767_225_600_000
+        })));
+        assert_eq!(m.contact_wanted(), Some(("FRY-7K2M9QXA", true)));
+        assert!(m.chips().is_empty());
+
+        // An invalid email is refused in place, with the reason, and focus goes back to it.
+        update(&mut m, Msg::ContactEmail("ana@".into()));
+        assert_eq!(
+            update(&mut m, Msg::ContactSubmit),
+            vec![Cmd::Focus(Focus::Email)]
+        );
+        assert_eq!(m.contact.error.as_deref(), Some(m.ui.email_invalid));
+        // Typing clears the error; an over-long order number is refused with its own reason.
+        update(&mut m, Msg::ContactEmail(" ana@example.com ".into()));
+        assert_eq!(m.contact.error, None);
+        update(&mut m, Msg::ContactOrder("9".repeat(500)));
+        update(&mut m, Msg::ContactSubmit);
+        assert_eq!(m.contact.error.as_deref(), Some(m.ui.order_invalid));
+        update(&mut m, Msg::ContactOrder("#10423".into()));
+        let cmds = update(&mut m, Msg::ContactSubmit);
+        let [Cmd::SendContact(request)] = cmds.as_slice() else {
+            panic!("{cmds:?}")
+        };
+        assert_eq!(request.ticket, "FRY-7K2M9QXA");
+        assert_eq!(request.contact.email.as_deref(), Some("ana@example.com"));
+        assert_eq!(request.contact.order_number.as_deref(), Some("#10423"));
+        assert_eq!(request.validate(), Ok(()));
+        assert!(m.contact.sending);
+        // A double submit sends nothing more.
+        assert_eq!(update(&mut m, Msg::ContactSubmit), Vec::new());
+
+        // A failure keeps the form, with a message; the next submit goes again.
+        update(&mut m, Msg::ContactFailed(Failure::Network));
+        assert_eq!(m.contact.error.as_deref(), Some(m.ui.not_sent));
+        assert!(matches!(
+            update(&mut m, Msg::ContactSubmit).as_slice(),
+            [Cmd::SendContact(_)]
+        ));
+        let cmds = update(
+            &mut m,
+            Msg::ContactSaved(ContactResponse {
+                v: 1,
+                ticket: "FRY-7K2M9QXA".into(),
+                text: "Thanks, we'll write to ana@example.com.".into(),
+            }),
+        );
+        assert!(cmds.iter().any(|c| matches!(c, Cmd::Save(_))));
+        assert_eq!(m.contact_wanted(), None, "the form is gone");
         assert_eq!(
             m.entries.last(),
-            Some(&Entry::Handoff {
-                text: "A person will reply.".into(),
+            Some(&Entry::Contact {
                 ticket: "FRY-7K2M9QXA".into(),
-                reply_by: 1_767_225_600_000,
-                language: "en".into(),
+                text: "Thanks, we'll write to ana@example.com.".into()
             })
         );
-        assert!(m.chips().is_empty());
-        assert_eq!(m.outbox, None);
+        // Later messages carry the email, so the edge does not ask again.
+        let cmds = typed(&mut m, "one more thing", "m2");
+        let Some(Cmd::Send(req)) = cmds.iter().find(|c| matches!(c, Cmd::Send(_))) else {
+            panic!("{cmds:?}")
+        };
+        assert_eq!(
+            req.contact.as_ref().and_then(|c| c.email.as_deref()),
+            Some("ana@example.com")
+        );
     }
 
     #[test]
-    fn a_network_error_shows_a_retryable_notice_and_retry_reuses_the_id() {
+    fn a_handoff_without_contact_request_shows_no_form() {
+        let mut m = model();
+        typed(&mut m, "My charger smoked!", "m1");
+        update(&mut m, Msg::Replied(response("m1", handoff(false, false))));
+        assert_eq!(m.contact_wanted(), None);
+        assert_eq!(update(&mut m, Msg::ContactSubmit), Vec::new());
+        assert!(
+            matches!(m.entries.last(), Some(Entry::Handoff { ticket, .. }) if ticket == "FRY-7K2M9QXA")
+        );
+    }
+
+    #[test]
+    fn identify_fills_the_contact_and_rejects_bad_input() {
+        let mut m = model();
+        let bad = update(
+            &mut m,
+            Msg::Identify(Contact {
+                email: Some("not-an-email".into()),
+                name: None,
+                order_number: None,
+            }),
+        );
+        assert!(
+            matches!(bad.as_slice(), [Cmd::Warn(w)] if w.contains("email")),
+            "{bad:?}"
+        );
+        assert_eq!(m.identity, Contact::default());
+        update(
+            &mut m,
+            Msg::Identify(Contact {
+                email: Some("ana@example.com".into()),
+                name: Some("Ana".into()),
+                order_number: None,
+            }),
+        );
+        let cmds = typed(&mut m, "hi", "m1");
+        let Some(Cmd::Send(req)) = cmds.iter().find(|c| matches!(c, Cmd::Send(_))) else {
+            panic!("{cmds:?}")
+        };
+        assert_eq!(
+            req.contact.as_ref().and_then(|c| c.name.as_deref()),
+            Some("Ana")
+        );
+        // The edge asked anyway (an old edge): an identified shopper is not asked twice.
+        update(&mut m, Msg::Replied(response("m1", handoff(true, false))));
+        assert_eq!(m.contact_wanted(), None);
+    }
+
+    #[test]
+    fn network_errors_retry_with_backoff_and_the_same_id() {
         let mut m = model();
         typed(&mut m, "shipping?", "m1");
-        let failed = Msg::SendFailed {
-            client_message_id: "m1".into(),
-            failure: Failure::Network,
-        };
-        update(&mut m, failed);
-        let notice = m.notice.clone().expect("a notice");
-        assert!(notice.retry);
-        assert_eq!(notice.text, m.ui.offline);
-        assert!(matches!(
-            &m.entries[0],
-            Entry::Shopper {
-                state: Delivery::Failed,
-                ..
-            }
-        ));
-        assert!(!m.sending());
-
-        // A new message waits for the failed one.
-        assert_eq!(typed(&mut m, "another", "m2"), Vec::new());
+        let mut delays = Vec::new();
+        for attempt in 1..=MAX_AUTO_ATTEMPTS {
+            let cmds = update(&mut m, failed("m1", Failure::Network));
+            let Some(&Cmd::RetryLater { ms, generation }) =
+                cmds.iter().find(|c| matches!(c, Cmd::RetryLater { .. }))
+            else {
+                panic!("attempt {attempt}: {cmds:?}")
+            };
+            delays.push(ms);
+            assert_eq!(state_of(&m, "m1"), Some(Delivery::Queued));
+            assert!(m.notice.as_ref().is_some_and(|n| n.retry));
+            // An older timer firing does nothing.
+            assert_eq!(update(&mut m, Msg::RetryDue(generation - 1)), Vec::new());
+            let cmds = update(&mut m, Msg::RetryDue(generation));
+            assert_eq!(sends(&cmds), ["m1"], "a retry reuses the client message id");
+        }
+        assert_eq!(delays, [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+        // Then it stops by itself; the Retry button still works.
+        let cmds = update(&mut m, failed("m1", Failure::Network));
+        assert!(!cmds.iter().any(|c| matches!(c, Cmd::RetryLater { .. })));
         assert_eq!(
             m.notice.as_ref().map(|n| n.text.as_str()),
-            Some(m.ui.retry_first)
+            Some(m.ui.not_sent)
         );
-
-        let cmds = update(&mut m, Msg::Retry);
-        let Some(Cmd::Send(req)) = cmds.first() else {
-            panic!("expected a send: {cmds:?}")
-        };
-        assert_eq!(
-            req.client_message_id, "m1",
-            "a retry reuses the client message id"
-        );
-        assert_eq!(m.notice, None);
-        assert!(m.sending());
+        assert_eq!(sends(&update(&mut m, Msg::Retry)), ["m1"]);
         // Retrying again while in flight does nothing.
         assert_eq!(update(&mut m, Msg::Retry), Vec::new());
     }
 
     #[test]
-    fn a_503_with_retry_after_retries_by_itself_a_bounded_number_of_times() {
+    fn retry_after_is_honoured_up_to_a_minute() {
         let mut m = model();
         typed(&mut m, "shipping?", "m1");
-        let busy = || Msg::SendFailed {
-            client_message_id: "m1".into(),
-            failure: Failure::Http {
-                status: 503,
-                code: None,
-                retry_after_secs: Some(2),
-            },
+        let busy = |secs| {
+            failed(
+                "m1",
+                Failure::Http {
+                    status: 503,
+                    code: None,
+                    retry_after_secs: Some(secs),
+                },
+            )
         };
-        for _ in 0..MAX_AUTO_RETRIES {
-            let cmds = update(&mut m, busy());
-            assert_eq!(cmds.first(), Some(&Cmd::RetryLater(2000)));
-            assert!(m.notice.as_ref().is_some_and(|n| n.retry));
-            update(&mut m, Msg::Retry);
-        }
-        let cmds = update(&mut m, busy());
-        assert!(
-            !cmds.iter().any(|c| matches!(c, Cmd::RetryLater(_))),
-            "{cmds:?}"
-        );
-        assert!(
-            m.notice.as_ref().is_some_and(|n| n.retry),
-            "manual retry stays possible"
-        );
+        let cmds = update(&mut m, busy(7));
+        assert!(cmds.contains(&Cmd::RetryLater {
+            ms: 7000,
+            generation: m.retry_generation
+        }));
+        assert_eq!(m.notice.as_ref().map(|n| n.text.as_str()), Some(m.ui.busy));
+        update(&mut m, Msg::Retry);
+        let cmds = update(&mut m, busy(3600));
+        assert!(!cmds.iter().any(|c| matches!(c, Cmd::RetryLater { .. })));
+        assert!(m.notice.as_ref().is_some_and(|n| n.retry));
     }
 
     #[test]
-    fn a_refused_message_goes_back_to_the_input() {
+    fn offline_messages_wait_for_the_online_event() {
+        let mut m = model();
+        update(&mut m, Msg::Offline);
+        let cmds = typed(&mut m, "first", "m1");
+        assert_eq!(sends(&cmds), Vec::<&str>::new());
+        typed(&mut m, "second", "m2");
+        assert_eq!(
+            m.notice.as_ref().map(|n| n.text.as_str()),
+            Some(m.ui.queued)
+        );
+        assert_eq!(state_of(&m, "m1"), Some(Delivery::Queued));
+        let cmds = update(&mut m, Msg::Online);
+        assert_eq!(sends(&cmds), ["m1"]);
+        assert_eq!(m.notice, None);
+        let cmds = update(&mut m, Msg::Replied(response("m1", answer("a", &[]))));
+        assert_eq!(sends(&cmds), ["m2"]);
+
+        // Going offline mid-flight: the failure waits for `online` instead of a timer.
+        update(&mut m, Msg::Offline);
+        let cmds = update(&mut m, failed("m2", Failure::Network));
+        assert!(!cmds.iter().any(|c| matches!(c, Cmd::RetryLater { .. })));
+        assert_eq!(sends(&update(&mut m, Msg::Online)), ["m2"]);
+    }
+
+    #[test]
+    fn a_refused_message_goes_back_to_the_input_and_the_next_goes_on() {
         let mut m = model();
         typed(&mut m, "bad", "m1");
+        typed(&mut m, "good", "m2");
+        m.draft.clear();
         let failure = Failure::Http {
             status: 400,
             code: Some("bad_request".into()),
             retry_after_secs: None,
         };
-        update(
-            &mut m,
-            Msg::SendFailed {
-                client_message_id: "m1".into(),
-                failure,
-            },
-        );
-        assert!(m.entries.is_empty());
+        let cmds = update(&mut m, failed("m1", failure));
+        assert_eq!(sends(&cmds), ["m2"]);
+        assert_eq!(state_of(&m, "m1"), None);
         assert_eq!(m.draft, "bad");
-        assert_eq!(m.outbox, None);
         assert!(m.notice.as_ref().is_some_and(|n| !n.retry));
     }
 
@@ -897,10 +1483,10 @@ mod tests {
             assert_eq!(typed(&mut m, text, "m1"), Vec::new());
         }
         assert!(m.entries.is_empty());
-        assert_eq!(m.outbox, None);
+        assert!(m.outbox.is_empty());
         assert_eq!(m.notice, None);
         assert_eq!(
-            update(&mut m, Msg::QuickReply(" ".into(), stamp("m2"))),
+            update(&mut m, Msg::Say(" ".into(), stamp("m2"))),
             Vec::new()
         );
     }
@@ -922,10 +1508,7 @@ mod tests {
         // Editing clears it; exactly at the limit is accepted.
         update(&mut m, Msg::Draft("é".repeat(MAX_TEXT_CHARS)));
         assert_eq!(m.notice, None);
-        assert!(matches!(
-            update(&mut m, Msg::Submit(stamp("m1"))).first(),
-            Some(Cmd::Send(_))
-        ));
+        assert_eq!(sends(&update(&mut m, Msg::Submit(stamp("m1")))), ["m1"]);
     }
 
     #[test]
@@ -935,19 +1518,38 @@ mod tests {
         update(&mut m, Msg::ConfigLoaded(config()));
         let settings = m.settings().expect("ready");
         assert_eq!(m.lang, "de");
+        assert_eq!(m.ui_lang, "de");
         assert_eq!(settings.greeting.as_deref(), Some("Hallo!"));
+        assert_eq!(settings.link_hosts, ["kestrel.example"]);
+        assert_eq!(settings.status.map(|s| s.reply_within_hours), Some(4));
         // No German quick replies: the default language's.
         assert_eq!(
             m.chips(),
             ["Shipping times".to_string(), "Size guide".to_string()]
         );
-        let cmds = update(&mut m, Msg::QuickReply("Size guide".into(), stamp("m1")));
-        assert!(matches!(cmds.first(), Some(Cmd::Send(r)) if r.text == "Size guide"));
+        let cmds = update(&mut m, Msg::Say("Size guide".into(), stamp("m1")));
+        assert!(
+            matches!(cmds.iter().find(|c| matches!(c, Cmd::Send(_))), Some(Cmd::Send(r)) if r.text == "Size guide")
+        );
         assert!(m.chips().is_empty());
 
         assert_eq!(pick_language("pt-BR", &["en".into(), "pt".into()]), "pt");
         assert_eq!(pick_language("ja", &["en".into(), "pt".into()]), "en");
         assert_eq!(pick_language("", &[]), "en");
+
+        // A browser language the panel has no words for: the shop's language.
+        let mut m = Model::new(
+            "demo".into(),
+            "c".into(),
+            "sw-KE",
+            Client::default(),
+            Vec::new(),
+        );
+        assert_eq!(m.ui_lang, "en");
+        let mut c = config();
+        c.languages = vec!["de".into(), "en".into()];
+        update(&mut m, Msg::ConfigLoaded(c));
+        assert_eq!((m.lang.as_str(), m.ui_lang), ("de", "de"));
     }
 
     #[test]
@@ -960,20 +1562,34 @@ mod tests {
         update(&mut m, Msg::ConfigFailed(Failure::Network));
         assert_eq!(
             update(&mut m, Msg::Open),
-            vec![Cmd::FetchConfig, Cmd::Focus(Focus::Input)]
+            vec![
+                Cmd::Emit(Event::Open),
+                Cmd::FetchConfig,
+                Cmd::Focus(Focus::Input)
+            ]
         );
         update(&mut m, Msg::ConfigLoaded(config()));
         assert_eq!(m.notice, None);
     }
 
     #[test]
-    fn open_close_and_toggle_move_focus() {
+    fn open_close_toggle_move_focus_emit_and_clear_unread() {
         let mut m = model();
-        assert_eq!(update(&mut m, Msg::Toggle), vec![Cmd::Focus(Focus::Input)]);
+        typed(&mut m, "shipping?", "m1");
+        update(&mut m, Msg::Replied(response("m1", answer("a", &[]))));
+        assert_eq!(m.unread, 1, "a reply while closed is unread");
+        assert_eq!(
+            update(&mut m, Msg::Toggle),
+            vec![Cmd::Emit(Event::Open), Cmd::Focus(Focus::Input)]
+        );
         assert!(m.open);
+        assert_eq!(m.unread, 0);
+        typed(&mut m, "and duties?", "m2");
+        update(&mut m, Msg::Replied(response("m2", answer("b", &[]))));
+        assert_eq!(m.unread, 0, "a reply while open is read");
         assert_eq!(
             update(&mut m, Msg::Close),
-            vec![Cmd::Focus(Focus::Launcher)]
+            vec![Cmd::Focus(Focus::Launcher), Cmd::Emit(Event::Close)]
         );
         assert!(!m.open);
         assert_eq!(update(&mut m, Msg::Close), Vec::new());
@@ -988,15 +1604,38 @@ mod tests {
             Vec::new()
         );
         assert!(m.sending());
+        assert_eq!(
+            update(&mut m, failed("other", Failure::Network)),
+            Vec::new()
+        );
+        assert!(m.sending());
     }
 
     #[test]
-    fn a_restored_unsent_message_is_offered_for_retry() {
-        let entries = vec![Entry::Shopper {
-            id: "m9".into(),
-            text: "hi".into(),
-            state: Delivery::Sending,
-        }];
+    fn restored_unanswered_messages_go_back_into_the_outbox() {
+        let entries = vec![
+            Entry::Shopper {
+                id: "m7".into(),
+                text: "answered".into(),
+                state: Delivery::Sent,
+            },
+            Entry::Bot {
+                text: "yes".into(),
+                links: Vec::new(),
+                quick_replies: Vec::new(),
+                language: "en".into(),
+            },
+            Entry::Shopper {
+                id: "m8".into(),
+                text: "hi".into(),
+                state: Delivery::Sending,
+            },
+            Entry::Shopper {
+                id: "m9".into(),
+                text: "hello?".into(),
+                state: Delivery::Queued,
+            },
+        ];
         let mut m = Model::new(
             "demo".into(),
             "conv1".into(),
@@ -1004,16 +1643,15 @@ mod tests {
             Client::default(),
             entries,
         );
-        assert!(matches!(
-            &m.entries[0],
-            Entry::Shopper {
-                state: Delivery::Failed,
-                ..
-            }
-        ));
-        assert!(m.notice.as_ref().is_some_and(|n| n.retry));
-        let cmds = update(&mut m, Msg::Retry);
-        assert!(matches!(cmds.first(), Some(Cmd::Send(r)) if r.client_message_id == "m9"));
+        assert_eq!(state_of(&m, "m8"), Some(Delivery::Queued));
+        let ids: Vec<&str> = m
+            .outbox
+            .iter()
+            .map(|r| r.client_message_id.as_str())
+            .collect();
+        assert_eq!(ids, ["m8", "m9"]);
+        // The runtime reports the browser online at mount: the oldest goes first.
+        assert_eq!(sends(&update(&mut m, Msg::Online)), ["m8"]);
     }
 
     #[test]
@@ -1050,7 +1688,7 @@ mod tests {
                 page_url: Some(long_url),
             }),
         );
-        let Some(Cmd::Send(req)) = cmds.first() else {
+        let Some(Cmd::Send(req)) = cmds.iter().find(|c| matches!(c, Cmd::Send(_))) else {
             panic!("expected a send")
         };
         assert_eq!(
@@ -1063,5 +1701,14 @@ mod tests {
         );
         assert_eq!(req.validate(), Ok(()));
         assert!(is_id("0f1e2d3c4b5a69788796a5b4c3d2e1f0") && !is_id("a b") && !is_id(""));
+    }
+
+    #[test]
+    fn backoff_doubles_to_a_ceiling() {
+        assert_eq!(backoff_ms(0), 1000);
+        assert_eq!(backoff_ms(1), 1000);
+        assert_eq!(backoff_ms(3), 4000);
+        assert_eq!(backoff_ms(40), MAX_BACKOFF_MS);
+        assert!(is_https("HTTPS://kestrel.example") && !is_https("http://x") && !is_https("javas"));
     }
 }

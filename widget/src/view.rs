@@ -26,7 +26,8 @@ use web_sys::{
 
 use crate::browser;
 use crate::i18n::Ui;
-use crate::model::{Delivery, Entry, Focus, Model, Msg, Notice};
+use crate::model::{ContactForm, Delivery, Entry, Focus, Model, Msg, Notice};
+use crate::rich::{self, Block, Inline};
 
 const PANEL_CSS: &str = include_str!("panel.css");
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
@@ -42,6 +43,8 @@ pub struct View {
     doc: Document,
     panel: Element,
     title: Element,
+    status: Element,
+    status_text: Element,
     close: Element,
     log: Element,
     greeting: Element,
@@ -50,9 +53,18 @@ pub struct View {
     notice_text: Element,
     retry: Element,
     chips: Element,
+    contact: Element,
+    contact_prompt: Element,
+    email_label: Element,
+    email: HtmlInputElement,
+    order_label: Element,
+    order: HtmlInputElement,
+    contact_error: Element,
+    contact_send: Element,
     label: Element,
     input: HtmlInputElement,
     send: Element,
+    badge: Option<Element>,
     brand_sheet: CssStyleSheet,
     state: RefCell<Rendered>,
     _listeners: Vec<Closure<dyn FnMut(Event)>>,
@@ -67,8 +79,13 @@ struct Rendered {
     chips: Vec<String>,
     colors: Option<Colors>,
     title: String,
+    status: String,
     greeting: Option<String>,
     notice: Option<Notice>,
+    link_hosts: Vec<String>,
+    contact: Option<(String, bool, ContactForm)>,
+    unread: usize,
+    ui_lang: &'static str,
 }
 
 impl View {
@@ -89,13 +106,23 @@ impl View {
         panel.set_attribute("hidden", "")?;
 
         let header = el("header", "ferry-header")?;
+        let heading = el("div", "ferry-heading")?;
         let title = el("h2", "ferry-title")?;
         title.set_id("ferry-title");
+        let status = el("p", "ferry-status")?;
+        status.set_attribute("hidden", "")?;
+        let dot = el("span", "ferry-status-dot")?;
+        dot.set_attribute("aria-hidden", "true")?;
+        let status_text = el("span", "ferry-status-text")?;
+        status.append_child(&dot)?;
+        status.append_child(&status_text)?;
+        heading.append_child(&title)?;
+        heading.append_child(&status)?;
         let close = el("button", "ferry-close")?;
         close.set_attribute("type", "button")?;
         let close_icon = icon(&doc, ICON_CLOSE)?;
         close.append_child(&close_icon)?;
-        header.append_child(&title)?;
+        header.append_child(&heading)?;
         header.append_child(&close)?;
 
         let log = el("div", "ferry-log")?;
@@ -126,6 +153,49 @@ impl View {
         let chips = el("div", "ferry-chips")?;
         chips.set_attribute("role", "group")?;
 
+        // The contact form after a handoff that asks where to reply. `novalidate`: the model
+        // validates, so the message is in the panel's language, not the browser's.
+        let contact = el("form", "ferry-contact")?;
+        contact.set_attribute("hidden", "")?;
+        contact.set_attribute("novalidate", "")?;
+        contact.set_attribute("aria-describedby", "ferry-contact-prompt")?;
+        let contact_prompt = el("p", "ferry-contact-prompt")?;
+        contact_prompt.set_id("ferry-contact-prompt");
+        let field = |id: &str,
+                     kind: &str,
+                     autocomplete: &str|
+         -> Result<(Element, HtmlInputElement), JsValue> {
+            let label = el("label", "ferry-field-label")?;
+            label.set_attribute("for", id)?;
+            let input: HtmlInputElement = el("input", "ferry-field")?.unchecked_into();
+            input.set_id(id);
+            input.set_type(kind);
+            input.set_autocomplete(autocomplete);
+            input.set_max_length(120);
+            Ok((label, input))
+        };
+        let (email_label, email) = field("ferry-email", "email", "email")?;
+        email.set_required(true);
+        email.set_attribute("aria-describedby", "ferry-contact-error")?;
+        email.set_placeholder("name@example.com");
+        let (order_label, order) = field("ferry-order", "text", "off")?;
+        let contact_error = el("p", "ferry-contact-error")?;
+        contact_error.set_id("ferry-contact-error");
+        contact_error.set_attribute("role", "alert")?;
+        let contact_send = el("button", "ferry-contact-send")?;
+        contact_send.set_attribute("type", "submit")?;
+        for part in [
+            &contact_prompt,
+            &email_label,
+            &email,
+            &order_label,
+            &order,
+            &contact_error,
+            &contact_send,
+        ] {
+            contact.append_child(part)?;
+        }
+
         let form = el("form", "ferry-form")?;
         let label = el("label", "ferry-sr")?;
         label.set_attribute("for", "ferry-input")?;
@@ -143,7 +213,7 @@ impl View {
         form.append_child(&input)?;
         form.append_child(&send)?;
 
-        for part in [&header, &log, &notice, &chips, &form] {
+        for part in [&header, &log, &contact, &notice, &chips, &form] {
             panel.append_child(part)?;
         }
         root.append_child(&panel)?;
@@ -192,6 +262,33 @@ impl View {
             }),
         )?;
         let d = dispatch.clone();
+        on(
+            &contact,
+            "submit",
+            Box::new(move |e: Event| {
+                e.prevent_default();
+                d(Msg::ContactSubmit);
+            }),
+        )?;
+        for (input, to_msg) in [
+            (&email, Msg::ContactEmail as fn(String) -> Msg),
+            (&order, Msg::ContactOrder),
+        ] {
+            let d = dispatch.clone();
+            on(
+                input,
+                "input",
+                Box::new(move |e: Event| {
+                    if let Some(input) = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                    {
+                        d(to_msg(input.value()));
+                    }
+                }),
+            )?;
+        }
+        let d = dispatch.clone();
         on(&close, "click", Box::new(move |_| d(Msg::Close)))?;
         let d = dispatch.clone();
         on(&retry, "click", Box::new(move |_| d(Msg::Retry)))?;
@@ -205,7 +302,7 @@ impl View {
                     .and_then(|t| t.dyn_into::<Element>().ok())
                     .and_then(|t| t.closest(".ferry-chip").ok().flatten());
                 if let Some(text) = chip.and_then(|c| c.text_content()) {
-                    d(Msg::QuickReply(text, browser::stamp()));
+                    d(Msg::Say(text, browser::stamp()));
                 }
             }),
         )?;
@@ -222,11 +319,25 @@ impl View {
             }),
         )?;
 
+        // The unread badge lives on the loader's launcher.
+        let badge = match root.query_selector(".ferry-launcher")? {
+            Some(launcher) => {
+                let badge = el("span", "ferry-badge")?;
+                badge.set_attribute("aria-hidden", "true")?;
+                badge.set_attribute("hidden", "")?;
+                launcher.append_child(&badge)?;
+                Some(badge)
+            }
+            None => None,
+        };
+
         Ok(View {
             root: root.clone(),
             doc,
             panel,
             title,
+            status,
+            status_text,
             close,
             log,
             greeting,
@@ -235,9 +346,18 @@ impl View {
             notice_text,
             retry,
             chips,
+            contact,
+            contact_prompt,
+            email_label,
+            email,
+            order_label,
+            order,
+            contact_error,
+            contact_send,
             label,
             input,
             send,
+            badge,
             brand_sheet,
             state: RefCell::new(Rendered::default()),
             _listeners: listeners,
@@ -250,14 +370,40 @@ impl View {
         let ui = model.ui;
         let settings = model.settings();
 
-        if !state.ui.is_some_and(|shown| std::ptr::eq(shown, ui)) {
-            self.apply_ui(ui)?;
-            state.ui = Some(ui);
-            // Ticket lines are worded per language.
+        let link_hosts = settings.map_or(&[][..], |s| s.link_hosts.as_slice());
+        let ui_changed = !state.ui.is_some_and(|shown| std::ptr::eq(shown, ui));
+        if ui_changed || state.link_hosts != link_hosts {
+            if ui_changed {
+                self.apply_ui(ui)?;
+                self.panel.set_attribute("lang", model.ui_lang)?;
+                self.panel
+                    .set_attribute("dir", if model.rtl() { "rtl" } else { "ltr" })?;
+                state.ui = Some(ui);
+                state.ui_lang = model.ui_lang;
+                state.status.clear();
+                state.unread = usize::MAX;
+                state.contact = None;
+            }
+            // Ticket lines are worded per language; links depend on the allowed hosts.
+            state.link_hosts = link_hosts.to_vec();
             state.entries.clear();
             for node in state.nodes.drain(..) {
                 node.remove();
             }
+        }
+
+        let status = status_line(model);
+        if state.status != status {
+            self.status_text.set_text_content(Some(&status));
+            self.status
+                .toggle_attribute_with_force("hidden", status.is_empty())?;
+            let away = settings.and_then(|s| s.status).is_some_and(|s| !s.open);
+            self.status.set_class_name(if away {
+                "ferry-status ferry-away"
+            } else {
+                "ferry-status"
+            });
+            state.status = status;
         }
 
         // Text is only rewritten when it changes: live regions announce every rewrite.
@@ -325,6 +471,23 @@ impl View {
             self.input.set_value(&model.draft);
         }
 
+        self.render_contact(&mut state, model)?;
+
+        if state.unread != model.unread {
+            if let Some(badge) = &self.badge {
+                badge.set_text_content(Some(&model.unread.min(99).to_string()));
+                badge.toggle_attribute_with_force("hidden", model.unread == 0)?;
+            }
+            if let Some(launcher) = self.launcher() {
+                let label = match model.unread {
+                    0 => ui.open_chat.to_string(),
+                    n => format!("{} ({})", ui.open_chat, (ui.unread)(n)),
+                };
+                launcher.set_attribute("aria-label", &label)?;
+            }
+            state.unread = model.unread;
+        }
+
         self.panel
             .toggle_attribute_with_force("hidden", !model.open)?;
         if let Some(launcher) = self.launcher() {
@@ -333,10 +496,50 @@ impl View {
         Ok(())
     }
 
+    /// Shows, hides and fills the contact form.
+    fn render_contact(&self, state: &mut Rendered, model: &Model) -> Result<(), JsValue> {
+        let wanted = model
+            .contact_wanted()
+            .map(|(ticket, order)| (ticket.to_string(), order, model.contact.clone()));
+        if wanted == state.contact {
+            return Ok(());
+        }
+        self.contact
+            .toggle_attribute_with_force("hidden", wanted.is_none())?;
+        if let Some((_, ask_order, form)) = &wanted {
+            if self.email.value() != form.email {
+                self.email.set_value(&form.email);
+            }
+            if self.order.value() != form.order {
+                self.order.set_value(&form.order);
+            }
+            self.order_label
+                .toggle_attribute_with_force("hidden", !ask_order)?;
+            self.order
+                .toggle_attribute_with_force("hidden", !ask_order)?;
+            self.contact_error.set_text_content(form.error.as_deref());
+            self.contact_error
+                .toggle_attribute_with_force("hidden", form.error.is_none())?;
+            self.email.set_attribute(
+                "aria-invalid",
+                if form.error.is_some() {
+                    "true"
+                } else {
+                    "false"
+                },
+            )?;
+            self.contact_send
+                .toggle_attribute_with_force("disabled", form.sending)?;
+        }
+        state.contact = wanted;
+        Ok(())
+    }
+
     /// Moves keyboard focus.
     pub fn focus(&self, target: Focus) {
         let _ = match target {
             Focus::Input => self.input.focus(),
+            Focus::Email => self.email.focus(),
             Focus::Launcher => self.launcher().map_or(Ok(()), |l| l.focus()),
         };
     }
@@ -360,6 +563,11 @@ impl View {
         self.label.set_text_content(Some(ui.input_label));
         self.input.set_placeholder(ui.placeholder);
         self.send.set_attribute("aria-label", ui.send)?;
+        self.contact_prompt
+            .set_text_content(Some(ui.contact_prompt));
+        self.email_label.set_text_content(Some(ui.email_label));
+        self.order_label.set_text_content(Some(ui.order_label));
+        self.contact_send.set_text_content(Some(ui.contact_submit));
         Ok(())
     }
 
@@ -393,12 +601,15 @@ impl View {
 
     fn entry_node(&self, entry: &Entry, model: &Model) -> Result<Element, JsValue> {
         let node = self.doc.create_element("div")?;
+        let hosts = model
+            .settings()
+            .map_or(&[][..], |s| s.link_hosts.as_slice());
         match entry {
             Entry::Shopper { text, state, .. } => {
                 node.set_class_name(match state {
                     Delivery::Sending => "ferry-msg ferry-shopper ferry-sending",
                     Delivery::Sent => "ferry-msg ferry-shopper",
-                    Delivery::Failed => "ferry-msg ferry-shopper ferry-failed",
+                    Delivery::Queued => "ferry-msg ferry-shopper ferry-queued",
                 });
                 node.set_text_content(Some(text));
             }
@@ -409,18 +620,16 @@ impl View {
                 ..
             } => {
                 node.set_class_name("ferry-msg ferry-bot");
-                let body = self.reply_text(text, language)?;
-                node.append_child(&body)?;
+                self.reply_text(&node, text, language, hosts)?;
+                let links: Vec<_> = links
+                    .iter()
+                    .filter(|l| rich::allowed(&l.url, hosts))
+                    .collect();
                 if !links.is_empty() {
                     let row = self.doc.create_element("p")?;
                     row.set_class_name("ferry-links");
                     for link in links {
-                        let a = self.doc.create_element("a")?;
-                        a.set_class_name("ferry-link");
-                        a.set_attribute("href", &link.url)?;
-                        a.set_attribute("target", "_blank")?;
-                        a.set_attribute("rel", "noopener noreferrer")?;
-                        a.set_text_content(Some(&link.label));
+                        let a = self.link(&link.label, &link.url)?;
                         row.append_child(&a)?;
                     }
                     node.append_child(&row)?;
@@ -431,10 +640,15 @@ impl View {
                 ticket,
                 reply_by,
                 language,
+                away,
+                ..
             } => {
-                node.set_class_name("ferry-msg ferry-bot ferry-handoff");
-                let body = self.reply_text(text, language)?;
-                node.append_child(&body)?;
+                node.set_class_name(if away.is_some() {
+                    "ferry-msg ferry-bot ferry-handoff ferry-away"
+                } else {
+                    "ferry-msg ferry-bot ferry-handoff"
+                });
+                self.reply_text(&node, text, language, hosts)?;
                 let when = browser::format_time(*reply_by, model.client.locale.as_deref());
                 let line = format!(
                     "{} {ticket} · {} {when}",
@@ -443,17 +657,83 @@ impl View {
                 let ticket_line = self.paragraph("ferry-ticket", &line)?;
                 node.append_child(&ticket_line)?;
             }
+            Entry::Contact { text, .. } => {
+                node.set_class_name("ferry-msg ferry-bot ferry-contact-saved");
+                let p = self.paragraph("ferry-text", text)?;
+                node.append_child(&p)?;
+            }
         }
         Ok(node)
     }
 
-    /// A reply's text, marked with its language (for screen readers, hyphenation, fonts).
-    fn reply_text(&self, text: &str, language: &str) -> Result<Element, JsValue> {
-        let p = self.paragraph("ferry-text", text)?;
+    /// A reply's text, with its markup (paragraphs, steps, bold, links) as DOM nodes, marked
+    /// with its language (for screen readers, hyphenation, fonts).
+    fn reply_text(
+        &self,
+        node: &Element,
+        text: &str,
+        language: &str,
+        hosts: &[String],
+    ) -> Result<(), JsValue> {
         if !language.is_empty() {
-            p.set_attribute("lang", language)?;
+            node.set_attribute("lang", language)?;
         }
-        Ok(p)
+        for block in rich::parse(text, hosts) {
+            let element = match block {
+                Block::Paragraph(inlines) => {
+                    let p = self.doc.create_element("p")?;
+                    p.set_class_name("ferry-text");
+                    self.inlines(&p, &inlines)?;
+                    p
+                }
+                Block::Steps(items) => self.list("ol", &items)?,
+                Block::Bullets(items) => self.list("ul", &items)?,
+            };
+            node.append_child(&element)?;
+        }
+        Ok(())
+    }
+
+    fn list(&self, tag: &str, items: &[Vec<Inline>]) -> Result<Element, JsValue> {
+        let list = self.doc.create_element(tag)?;
+        list.set_class_name("ferry-list");
+        for item in items {
+            let li = self.doc.create_element("li")?;
+            self.inlines(&li, item)?;
+            list.append_child(&li)?;
+        }
+        Ok(list)
+    }
+
+    fn inlines(&self, parent: &Element, inlines: &[Inline]) -> Result<(), JsValue> {
+        for inline in inlines {
+            match inline {
+                Inline::Text(text) => {
+                    parent.append_child(&self.doc.create_text_node(text))?;
+                }
+                Inline::Bold(text) => {
+                    let strong = self.doc.create_element("strong")?;
+                    strong.set_text_content(Some(text));
+                    parent.append_child(&strong)?;
+                }
+                Inline::Link { label, url } => {
+                    let a = self.link(label, url)?;
+                    parent.append_child(&a)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A link out of the panel: new tab, no opener, no referrer.
+    fn link(&self, label: &str, url: &str) -> Result<Element, JsValue> {
+        let a = self.doc.create_element("a")?;
+        a.set_class_name("ferry-link");
+        a.set_attribute("href", url)?;
+        a.set_attribute("target", "_blank")?;
+        a.set_attribute("rel", "noopener noreferrer")?;
+        a.set_text_content(Some(label));
+        Ok(a)
     }
 
     fn paragraph(&self, class: &str, text: &str) -> Result<Element, JsValue> {
@@ -461,6 +741,25 @@ impl View {
         p.set_class_name(class);
         p.set_text_content(Some(text));
         Ok(p)
+    }
+}
+
+/// The header's second line: online and the usual reply time, or away and when back.
+fn status_line(model: &Model) -> String {
+    let ui = model.ui;
+    match model.settings().and_then(|s| s.status) {
+        None => String::new(),
+        Some(status) => match status.away {
+            Some(away) if !status.open => {
+                let when = browser::format_time(away.opens_at, model.client.locale.as_deref());
+                format!("{} · {}", ui.away, (ui.back_at)(&when))
+            }
+            _ => format!(
+                "{} · {}",
+                ui.online,
+                (ui.replies_within)(status.reply_within_hours)
+            ),
+        },
     }
 }
 
