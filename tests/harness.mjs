@@ -8,6 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -182,4 +183,17 @@ export async function eventually(fn, ms = 20000, what = 'condition') {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/// Chromium for the browser tests: the system's (or FERRY_CHROMIUM), headless, with the flags
+/// a container needs, through playwright-core. Playwright gives the browser a fresh temporary
+/// profile, removed on close; each `browser.newContext()` starts with empty storage.
+export const CHROMIUM = process.env.FERRY_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export async function launchChromium(options = {}) {
+  const require = createRequire(import.meta.url);
+  const { chromium } = require(path.join(ROOT, 'node_modules/playwright-core'));
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, ...options });
 }

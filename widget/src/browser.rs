@@ -66,13 +66,21 @@ pub fn client() -> Client {
     }
 }
 
-/// `epoch_ms` as local date and time in the shopper's locale, e.g. "3 Jan 2026, 14:05".
+/// `epoch_ms` as local weekday, date and time in the shopper's locale, without the year
+/// (reply-by and opening times are days away at most), e.g. "Mon, Nov 30, 9:00 AM".
 pub fn format_time(epoch_ms: i64, locale: Option<&str>) -> String {
     let date = Date::new(&JsValue::from_f64(epoch_ms as f64));
     let options = Object::new();
-    // Setting a property on a fresh plain object cannot fail.
-    let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-    let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    for (key, value) in [
+        ("weekday", "short"),
+        ("day", "numeric"),
+        ("month", "short"),
+        ("hour", "numeric"),
+        ("minute", "2-digit"),
+    ] {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&options, &key.into(), &value.into());
+    }
     // `locale` was checked with `is_locale_tag` by the model; an unknown but well-formed tag
     // falls back to the browser default inside Intl.
     let text = date.to_locale_string(locale.unwrap_or("en"), &options);

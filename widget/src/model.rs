@@ -249,7 +249,10 @@ pub enum Msg {
     Draft(String),
     /// Send the draft.
     Submit(Stamp),
-    /// A quick-reply chip was chosen, or the page called `Ferry.send(text)`: send this text.
+    /// A quick-reply chip was chosen: send its text; the keyboard focus goes to the input
+    /// (the chip itself disappears).
+    QuickReply(String, Stamp),
+    /// The page called `Ferry.send(text)`: send this text; focus stays where it is.
     Say(String, Stamp),
     Replied(ChatResponse),
     SendFailed {
@@ -869,6 +872,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::Submit(stamp) => {
             let text = model.draft.clone();
             model.send(text, stamp, true)
+        }
+        Msg::QuickReply(text, stamp) => {
+            let mut cmds = model.send(text, stamp, false);
+            if !cmds.is_empty() {
+                cmds.push(Cmd::Focus(Focus::Input));
+            }
+            cmds
         }
         Msg::Say(text, stamp) => model.send(text, stamp, false),
         Msg::Replied(response) => model.answered(response),
@@ -1527,10 +1537,18 @@ mod tests {
             m.chips(),
             ["Shipping times".to_string(), "Size guide".to_string()]
         );
-        let cmds = update(&mut m, Msg::Say("Size guide".into(), stamp("m1")));
+        let cmds = update(&mut m, Msg::QuickReply("Size guide".into(), stamp("m1")));
         assert!(
             matches!(cmds.iter().find(|c| matches!(c, Cmd::Send(_))), Some(Cmd::Send(r)) if r.text == "Size guide")
         );
+        assert_eq!(
+            cmds.last(),
+            Some(&Cmd::Focus(Focus::Input)),
+            "the chip is gone"
+        );
+        // `Ferry.send` moves no focus: the shopper may be busy elsewhere on the page.
+        let cmds = update(&mut m, Msg::Say("Shipping times".into(), stamp("m2")));
+        assert!(!cmds.iter().any(|c| matches!(c, Cmd::Focus(_))), "{cmds:?}");
         assert!(m.chips().is_empty());
 
         assert_eq!(pick_language("pt-BR", &["en".into(), "pt".into()]), "pt");

@@ -65,7 +65,7 @@ fn step(line: &str) -> Option<&str> {
     if !(1..=2).contains(&digits) {
         return None;
     }
-    let rest = &line[digits..];
+    let rest = line.get(digits..)?;
     rest.strip_prefix(". ").or_else(|| rest.strip_prefix(") "))
 }
 
@@ -85,8 +85,9 @@ pub fn inlines(text: &str, hosts: &[String]) -> Vec<Inline> {
     let mut out = Vec::new();
     let mut plain = String::new();
     let mut rest = text;
-    while let Some(i) = rest.find(['*', '[']) {
-        let (before, at) = rest.split_at(i);
+    // Slicing goes through `split_at_checked` / `split_once`: no panic paths (and their
+    // formatting code) in the wasm.
+    while let Some((before, at)) = rest.find(['*', '[']).and_then(|i| rest.split_at_checked(i)) {
         plain.push_str(before);
         if let Some((inline, after)) = bold(at).or_else(|| link(at, hosts)) {
             if !plain.is_empty() {
@@ -95,9 +96,9 @@ pub fn inlines(text: &str, hosts: &[String]) -> Vec<Inline> {
             out.push(inline);
             rest = after;
         } else {
-            let c = at.chars().next().unwrap_or('*');
-            plain.push(c);
-            rest = &at[c.len_utf8()..];
+            let mut chars = at.chars();
+            plain.extend(chars.next());
+            rest = chars.as_str();
         }
     }
     plain.push_str(rest);
@@ -108,22 +109,17 @@ pub fn inlines(text: &str, hosts: &[String]) -> Vec<Inline> {
 }
 
 fn bold(at: &str) -> Option<(Inline, &str)> {
-    let inner = at.strip_prefix("**")?;
-    let end = inner.find("**")?;
-    let text = &inner[..end];
+    let (text, after) = at.strip_prefix("**")?.split_once("**")?;
     if text.trim().is_empty() || text.contains('\n') {
         return None;
     }
-    Some((Inline::Bold(text.to_string()), &inner[end + 2..]))
+    Some((Inline::Bold(text.to_string()), after))
 }
 
 fn link<'a>(at: &'a str, hosts: &[String]) -> Option<(Inline, &'a str)> {
-    let inner = at.strip_prefix('[')?;
-    let close = inner.find("](")?;
-    let label = &inner[..close];
-    let after = &inner[close + 2..];
-    let end = after.find(')')?;
-    let url = after[..end].trim();
+    let (label, after) = at.strip_prefix('[')?.split_once("](")?;
+    let (url, after) = after.split_once(')')?;
+    let url = url.trim();
     if label.trim().is_empty() || label.contains(['[', '\n']) || url.contains(char::is_whitespace) {
         return None;
     }
@@ -135,18 +131,17 @@ fn link<'a>(at: &'a str, hosts: &[String]) -> Option<(Inline, &'a str)> {
     } else {
         Inline::Text(label.to_string())
     };
-    Some((inline, &after[end + 1..]))
+    Some((inline, after))
 }
 
 /// Whether `url` is https and its host is one of `hosts` or a subdomain of one.
 pub fn allowed(url: &str, hosts: &[String]) -> bool {
-    let Some(rest) = url
-        .get(..8)
-        .filter(|s| s.eq_ignore_ascii_case("https://"))
-        .map(|_| &url[8..])
-    else {
+    let Some((scheme, rest)) = url.split_at_checked(8) else {
         return false;
     };
+    if !scheme.eq_ignore_ascii_case("https://") {
+        return false;
+    }
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     if authority.contains(['@', '\\']) {
         return false; // user info can disguise the real host

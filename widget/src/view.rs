@@ -175,10 +175,13 @@ impl View {
             Ok((label, input))
         };
         let (email_label, email) = field("ferry-email", "email", "email")?;
+        // Addresses and order numbers are Latin script: left to right even in an RTL panel.
+        email.set_attribute("dir", "ltr")?;
         email.set_required(true);
         email.set_attribute("aria-describedby", "ferry-contact-error")?;
         email.set_placeholder("name@example.com");
         let (order_label, order) = field("ferry-order", "text", "off")?;
+        order.set_attribute("dir", "ltr")?;
         let contact_error = el("p", "ferry-contact-error")?;
         contact_error.set_id("ferry-contact-error");
         contact_error.set_attribute("role", "alert")?;
@@ -302,7 +305,7 @@ impl View {
                     .and_then(|t| t.dyn_into::<Element>().ok())
                     .and_then(|t| t.closest(".ferry-chip").ok().flatten());
                 if let Some(text) = chip.and_then(|c| c.text_content()) {
-                    d(Msg::Say(text, browser::stamp()));
+                    d(Msg::QuickReply(text, browser::stamp()));
                 }
             }),
         )?;
@@ -434,10 +437,6 @@ impl View {
             .toggle_attribute_with_force("hidden", !sending)?;
         self.log
             .set_attribute("aria-busy", if sending { "true" } else { "false" })?;
-        self.send.toggle_attribute_with_force("disabled", sending)?;
-        if grew || (sending && typing_was_hidden) {
-            self.log.set_scroll_top(self.log.scroll_height());
-        }
 
         if model.notice != state.notice {
             match &model.notice {
@@ -471,7 +470,9 @@ impl View {
             self.input.set_value(&model.draft);
         }
 
+        let form_was_hidden = self.contact.has_attribute("hidden");
         self.render_contact(&mut state, model)?;
+        let form_appeared = form_was_hidden && !self.contact.has_attribute("hidden");
 
         if state.unread != model.unread {
             if let Some(badge) = &self.badge {
@@ -488,10 +489,16 @@ impl View {
             state.unread = model.unread;
         }
 
+        let opened = model.open && self.panel.has_attribute("hidden");
         self.panel
             .toggle_attribute_with_force("hidden", !model.open)?;
         if let Some(launcher) = self.launcher() {
             launcher.set_attribute("aria-expanded", if model.open { "true" } else { "false" })?;
+        }
+        // Last, once everything that changes the log's height (the notice, chips, the contact
+        // form, the panel itself) is in place: keep the newest line in view.
+        if grew || opened || form_appeared || (sending && typing_was_hidden) {
+            self.log.set_scroll_top(self.log.scroll_height());
         }
         Ok(())
     }

@@ -10,7 +10,7 @@ use std::process::Command;
 use anyhow::{Context, Result};
 
 use crate::setup::Tools;
-use crate::util::{copy_dir, mtime, newest_mtime, root, run};
+use crate::util::{copy_dir, files_under, mtime, newest_mtime, root, run};
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -82,6 +82,25 @@ pub fn site(tools: &Tools) -> Result<()> {
         .arg(&wasm)
         .arg("-o")
         .arg(&wasm))?;
+    // wasm-bindgen's JS glue and snippets, minified in place (about a third less gzipped).
+    let mut scripts = vec![out.join("ferry_widget.js")];
+    scripts.extend(
+        files_under(&out.join("snippets"))
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "js")),
+    );
+    for script in scripts {
+        run(Command::new(&tools.esbuild)
+            .arg(&script)
+            .args([
+                "--minify",
+                "--format=esm",
+                "--target=es2020",
+                "--allow-overwrite",
+                "--log-level=warning",
+            ])
+            .arg(format!("--outfile={}", script.display())))?;
+    }
 
     let site = site_dir();
     let _ = std::fs::remove_dir_all(&site);

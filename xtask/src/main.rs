@@ -18,7 +18,8 @@ cargo xtask <command>
                  (wrangler dev on 127.0.0.1:8787) and the local inbox (127.0.0.1:8788).
                  Options: --port N, --inbox-port N. Ctrl-C stops everything.
   test [GROUP…]  set up and run every check (groups: lint unit build check deploy e2e)
-  size           raw and gzip bytes of the loader, widget wasm, JS glue and Worker
+  size           raw / gzip / brotli bytes of what ships, the targets, and peer widgets
+                 from npm for scale (--check: fail on a missed target; --no-peers)
   setup          install what is missing (wasm target, worker-build, wasm-bindgen-cli,
                  npm packages incl. Node 22; add --browser for Chromium)
   build          build the widget, the storefront assets and the Worker

@@ -28,7 +28,7 @@ use flate2::write::GzEncoder;
 use serde_json::Value;
 
 use crate::build::{site_dir, widget_dir};
-use crate::util::root;
+use crate::util::{files_under, root};
 
 /// The loader is on every page of the store, opened or not: 2 KB gzip.
 const LOADER_GZIP_TARGET: u64 = 2 * 1024;
@@ -177,6 +177,8 @@ struct Paths {
     loader: PathBuf,
     wasm: PathBuf,
     glue: PathBuf,
+    /// wasm-bindgen snippets the glue imports (`widget/src/fetch.js`).
+    snippets: Vec<PathBuf>,
     panel_css: PathBuf,
     worker_wasm: PathBuf,
     worker_js: PathBuf,
@@ -189,6 +191,7 @@ impl Paths {
             loader: site_dir().join("ferry.js"),
             wasm: widget_dir().join("ferry_widget_bg.wasm"),
             glue: widget_dir().join("ferry_widget.js"),
+            snippets: files_under(&widget_dir().join("snippets")),
             panel_css: root.join("widget/src/panel.css"),
             worker_wasm: root.join("edge/build/index_bg.wasm"),
             worker_js: root.join("edge/build/index.js"),
@@ -224,6 +227,7 @@ struct Ferry {
     loader: Measured,
     wasm: Measured,
     glue: Measured,
+    snippets: Vec<Measured>,
     panel_css: Measured,
     worker_wasm: Measured,
     worker_js: Measured,
@@ -236,6 +240,11 @@ impl Ferry {
             loader: Measured::read("loader ferry.js", &paths.loader)?,
             wasm: Measured::read("widget wasm", &paths.wasm)?,
             glue: Measured::read("widget JS glue", &paths.glue)?,
+            snippets: paths
+                .snippets
+                .iter()
+                .map(|p| Measured::read("glue snippet", p))
+                .collect::<Result<_>>()?,
             panel_css: Measured::read("panel CSS (inside wasm)", &paths.panel_css)?,
             // No brotli for the Worker: no browser downloads it, Cloudflare's limit counts
             // the gzip, and brotli 11 over its megabytes of wasm takes a minute.
@@ -244,12 +253,16 @@ impl Ferry {
         })
     }
 
-    /// The opened widget: loader + wasm + glue (the panel CSS is inside the wasm).
+    /// The opened widget: loader + wasm + glue and its snippets, each file compressed on its
+    /// own as it is served (the panel CSS is inside the wasm).
     fn total(&self) -> Sizes {
-        self.loader
-            .sizes
-            .plus(self.wasm.sizes)
-            .plus(self.glue.sizes)
+        self.snippets.iter().fold(
+            self.loader
+                .sizes
+                .plus(self.wasm.sizes)
+                .plus(self.glue.sizes),
+            |total, snippet| total.plus(snippet.sizes),
+        )
     }
 
     fn targets(&self) -> [Target; 2] {
@@ -288,20 +301,21 @@ impl Ferry {
         );
 
         let [raw, gz, br] = self.total().cells();
-        let rows = vec![
+        let mut rows = vec![
             header("Shopper (storefront)", "file"),
             self.row(&self.loader),
             self.row(&self.wasm),
             self.row(&self.glue),
-            self.row(&self.panel_css),
-            vec![
-                "opened widget total".into(),
-                raw,
-                gz,
-                br,
-                "loader + wasm + glue".into(),
-            ],
         ];
+        rows.extend(self.snippets.iter().map(|m| self.row(m)));
+        rows.push(self.row(&self.panel_css));
+        rows.push(vec![
+            "opened widget total".into(),
+            raw,
+            gz,
+            br,
+            "loader + wasm + glue + snippets".into(),
+        ]);
         s.push_str(&table(&rows, &SIZE_COLUMNS));
         let _ = writeln!(
             s,
@@ -1116,6 +1130,7 @@ mod tests {
             loader: dir.file("ferry.js", &noise(3000, 1)),
             wasm: dir.file("ferry_widget_bg.wasm", &noise(10_000, 2)),
             glue: dir.file("ferry_widget.js", &b"export function x(){}\n".repeat(200)),
+            snippets: vec![dir.file("fetch.js", b"export function f(){}\n")],
             panel_css: dir.file("panel.css", &b".ferry-panel{color:red}\n".repeat(100)),
             worker_wasm: dir.file("index_bg.wasm", &noise(500, 3)),
             worker_js: dir.file("index.js", b"export default {}\n"),
@@ -1123,10 +1138,13 @@ mod tests {
         let ferry = Ferry::measure(&paths).expect("measure");
         let total = ferry.total();
         // The panel CSS is inside the wasm: not in the total.
-        assert_eq!(total.raw, 3000 + 10_000 + 22 * 200);
+        assert_eq!(total.raw, 3000 + 10_000 + 22 * 200 + 22);
         assert_eq!(
             total.gzip,
-            ferry.loader.sizes.gzip + ferry.wasm.sizes.gzip + ferry.glue.sizes.gzip
+            ferry.loader.sizes.gzip
+                + ferry.wasm.sizes.gzip
+                + ferry.glue.sizes.gzip
+                + ferry.snippets[0].sizes.gzip
         );
         assert!(
             ferry
