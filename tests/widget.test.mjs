@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { chat, launchChromium, ROOT, startReceiver, startWorker } from './harness.mjs';
+import { chat, eventually, launchChromium, ROOT, startReceiver, startWorker } from './harness.mjs';
 
 const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
 const SHOTS = path.join(ROOT, 'target');
@@ -218,14 +218,21 @@ describe('storefront widget in Chromium', () => {
     await receiver?.close();
   });
 
+  /// A fresh context (fresh localStorage) and a recording page in it, closed afterwards.
+  const withPage = async (options, body) => {
+    const context = await newContext(options);
+    try {
+      await body(await newPage(context), context);
+    } finally {
+      await context.close();
+    }
+  };
   const newContext = (options = {}) => browser.newContext({
     viewport: { width: 1280, height: 860 }, locale: 'en-US', timezoneId: 'Europe/Berlin', ...options,
   });
 
   test('a conversation in Portuguese, then German, then a handoff with the contact form', TEST, async () => {
-    const context = await newContext({ locale: 'pt-BR', timezoneId: 'America/Sao_Paulo' });
-    try {
-      const page = await newPage(context);
+    await withPage({ locale: 'pt-BR', timezoneId: 'America/Sao_Paulo' }, async (page, context) => {
       await openWidget(page, `${worker.base}/`);
       const pt = ui('pt');
       const de = ui('de');
@@ -328,15 +335,11 @@ describe('storefront widget in Chromium', () => {
       const said = hit.body.transcript.map((m) => m.text);
       for (const q of [Q_SHIPPING_PT, Q_SHIPPING_DE]) assert.ok(said.includes(q), `the transcript has ${JSON.stringify(q)}: ${JSON.stringify(said)}`);
       assertNoPageErrors(page);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('the conversation survives a reload and follows the shopper to another page', TEST, async () => {
-    const context = await newContext();
-    try {
-      const page = await newPage(context);
+    await withPage({}, async (page, context) => {
       await openWidget(page, `${worker.base}/`);
       await ask(page, Q_SHIPPING_EN);
       const log = () => page.locator('.ferry-log > .ferry-msg:not(.ferry-greeting)').evaluateAll((nodes) =>
@@ -363,15 +366,11 @@ describe('storefront widget in Chromium', () => {
       assert.equal(page.chatRequests.at(-1).page_url, page.url());
       assert.match(page.url(), /\/about/);
       assertNoPageErrors(page);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('the outbox keeps messages through failures and offline, and sends each once, in order', TEST, async () => {
-    const context = await newContext();
-    try {
-      const page = await newPage(context);
+    await withPage({}, async (page, context) => {
       await openWidget(page, `${worker.base}/`);
       const en = ui('en');
       const input = page.locator('.ferry-input');
@@ -446,15 +445,11 @@ describe('storefront widget in Chromium', () => {
       const shopperRows = rows.filter((r) => r.role === 'shopper');
       assert.deepEqual(shopperRows.map((r) => [r.client_message_id, r.n]), [[id1, 1], [id2, 1], [thirdRequests[0].client_message_id, 1]]);
       assertNoPageErrors(page);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('shopper text and crafted answers cannot inject markup, scripts or unsafe links', TEST, async () => {
-    const context = await newContext();
-    try {
-      const page = await newPage(context);
+    await withPage({}, async (page, context) => {
       await openWidget(page, `${worker.base}/`);
 
       const payload = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
@@ -518,15 +513,11 @@ describe('storefront widget in Chromium', () => {
       assert.equal(await page.locator('.ferry-chip').textContent(), '<b>chip</b>');
       assert.equal(await page.evaluate(() => window.__xss), undefined);
       assertNoPageErrors(page);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('under a strict Content-Security-Policy the widget works without a single violation', TEST, async () => {
-    const context = await newContext();
-    try {
-      const page = await newPage(context);
+    await withPage({}, async (page, context) => {
       const origin = worker.base;
       await withCsp(page, `${origin}/`, `default-src 'none'; style-src 'self'; img-src 'self' data:; script-src ${origin} 'wasm-unsafe-eval'; connect-src ${origin}`);
       const cspConsole = [];
@@ -542,15 +533,11 @@ describe('storefront widget in Chromium', () => {
       assert.deepEqual(violations, [], `CSP violations:\n${JSON.stringify(violations, null, 2)}`);
       assert.deepEqual(cspConsole, []);
       assertNoPageErrors(page);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('without \'wasm-unsafe-eval\' the launcher opens the email fallback', TEST, async () => {
-    const context = await newContext();
-    try {
-      const page = await newPage(context);
+    await withPage({}, async (page, context) => {
       const origin = worker.base;
       await withCsp(page, `${origin}/`, `default-src 'none'; style-src 'self'; img-src 'self' data:; script-src ${origin}; connect-src ${origin}`);
       await page.goto(`${origin}/`);
@@ -570,15 +557,40 @@ describe('storefront widget in Chromium', () => {
       const violations = await page.evaluate(() => window.__cspViolations);
       assert.ok(violations.some((v) => /wasm|script-src/.test(v.directive)), `the policy blocked WebAssembly: ${JSON.stringify(violations)}`);
       assertNoPageErrors(page);
-    } finally {
-      await context.close();
-    }
+    });
+  });
+
+  test('the module loads only on open, or while idle with data-prefetch', TEST, async () => {
+    await withPage({}, async (page) => {
+      const wasm = [];
+      page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(r.url()); });
+      await page.goto(`${worker.base}/`);
+      await page.locator('.ferry-launcher').waitFor({ timeout: WAIT });
+      await page.waitForLoadState('networkidle');
+      assert.deepEqual(wasm, [], 'without data-prefetch nothing loads before the shopper opens the chat');
+
+      // The same store with `data-prefetch` on the tag: the module comes while the page idles,
+      // and opening the chat then fetches nothing new from the network.
+      await page.route((u) => u.pathname === '/' || u.pathname === '/index.html', async (route) => {
+        const response = await route.fetch();
+        const html = (await response.text()).replace('data-site="demo"', 'data-site="demo" data-prefetch');
+        assert.ok(html.includes('data-prefetch'), 'the demo page carries the tag');
+        const headers = { ...response.headers() };
+        delete headers['content-encoding'];
+        delete headers['content-length'];
+        await route.fulfill({ response, body: html, headers });
+      });
+      await page.goto(`${worker.base}/`);
+      await eventually(() => wasm.length >= 1, WAIT, 'the prefetch of the wasm module');
+      assert.equal(await page.locator('.ferry-panel').count(), 0, 'prefetching mounts nothing');
+      await openWidget(page);
+      await ask(page, Q_SHIPPING_EN);
+      assertNoPageErrors(page);
+    });
   });
 
   test('keyboard only: Tab to the launcher, Enter opens, type and send, Escape closes', TEST, async () => {
-    const context = await newContext();
-    try {
-      const page = await newPage(context);
+    await withPage({}, async (page, context) => {
       await page.goto(`${worker.base}/`);
       await page.locator('.ferry-launcher').waitFor({ timeout: WAIT });
       const seen = [];
@@ -637,15 +649,11 @@ describe('storefront widget in Chromium', () => {
       await page.keyboard.press('Enter');
       await page.locator('.ferry-panel').waitFor({ state: 'visible', timeout: WAIT });
       assertNoPageErrors(page);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('choosing a quick reply by keyboard keeps the focus in the panel', TEST, async () => {
-    const context = await newContext();
-    try {
-      const page = await newPage(context);
+    await withPage({}, async (page, context) => {
       await openWidget(page, `${worker.base}/`);
       await page.locator('.ferry-chip').first().waitFor({ timeout: WAIT });
       assert.equal(await shadowFocus(page), '#ferry-input');
@@ -660,15 +668,11 @@ describe('storefront widget in Chromium', () => {
       const focus = await shadowFocus(page) ?? `outside the widget: <${await page.evaluate(() => document.activeElement?.tagName.toLowerCase())}>`;
       assert.equal(focus, '#ferry-input', `after choosing the quick reply ${JSON.stringify(chip)} with Enter the focus is ${focus}`);
       assertNoPageErrors(page);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('axe-core finds no serious or critical issues, in light and dark mode', TEST, async () => {
-    const context = await newContext({ reducedMotion: 'reduce' });
-    try {
-      const page = await newPage(context);
+    await withPage({ reducedMotion: 'reduce' }, async (page, context) => {
       await openWidget(page, `${worker.base}/`);
       await ask(page, Q_SHIPPING_EN);
       const handoff = await ask(page, Q_PERSON_EN);
@@ -682,15 +686,11 @@ describe('storefront widget in Chromium', () => {
       assert.deepEqual([light.length, dark.length], [0, 0],
         `axe violations (serious/critical)\nlight:\n${describeViolations(light)}\ndark:\n${describeViolations(dark)}`);
       assertNoPageErrors(page);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('page API: queued calls, events, unread badge, one widget per page, identified handoff', TEST, async () => {
-    const context = await newContext();
-    try {
-      const page = await newPage(context);
+    await withPage({}, async (page, context) => {
       await page.goto(`${worker.base}/`);
       await page.waitForFunction(() => window.Ferry?.version, null, { timeout: WAIT });
       const before = await page.evaluate((q) => {
@@ -754,15 +754,11 @@ describe('storefront widget in Chromium', () => {
       assert.equal(hit.body.contact?.email, 'ana@example.com');
       assert.equal(hit.body.question, Q_PERSON_EN);
       assertNoPageErrors(page);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('the newest reply stays in view when the contact form opens under it', TEST, async () => {
-    const context = await newContext({ reducedMotion: 'reduce' });
-    try {
-      const page = await newPage(context);
+    await withPage({ reducedMotion: 'reduce' }, async (page, context) => {
       await openWidget(page, `${worker.base}/`);
       await ask(page, Q_SHIPPING_EN);
       const handoff = await ask(page, Q_PERSON_EN);
@@ -786,9 +782,7 @@ describe('storefront widget in Chromium', () => {
         `log scrollTop ${m.scrollTop} + clientHeight ${m.clientHeight} < scrollHeight ${m.scrollHeight}, ` +
         `ticket line bottom at y=${m.ticketBottom}, log's visible bottom at y=${m.logBottom}`);
       assertNoPageErrors(page);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('screenshots: desktop, mobile full screen, Arabic right to left, dark mode', TEST, async () => {

@@ -10,6 +10,7 @@
   var src = script.src, site = data.site;
   var api = (data.api || new URL(src).origin).replace(/\/+$/, '');
   var glue = new URL('widget/__FERRY_VERSION__/ferry_widget.js', src);
+  var wasm = new URL('ferry_widget_bg.wasm', glue);
   var brand = 'var(--ferry-brand,#0f766e)';
   var css = [
     ':host{all:initial}' +
@@ -67,7 +68,7 @@
       launcher.setAttribute('aria-busy', true);
       loading = (w.WebAssembly ? import(glue) : Promise.reject('no WebAssembly'))
         .then(function (mod) {
-          return mod.default({ module_or_path: new URL('ferry_widget_bg.wasm', glue) }).then(function () {
+          return mod.default({ module_or_path: wasm }).then(function () {
             return mod.mount(root, api, site, data.lang, emit, !!open);
           }).then(function () {
             widget = mod;
@@ -139,7 +140,7 @@
   });
   launcher.addEventListener('click', Ferry.toggle);
   // Optionally fetch the module while the page is idle, so the first open is instant.
-  if (data.prefetch != null && w.requestIdleCallback) requestIdleCallback(function () { import(glue) });
+  if (data.prefetch != null && w.requestIdleCallback) requestIdleCallback(function () { import(glue); fetch(wasm) });
   if (d.body) d.body.appendChild(host);
   else d.addEventListener('DOMContentLoaded', function () { d.body.appendChild(host); });
 })();
