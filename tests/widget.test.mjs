@@ -560,6 +560,44 @@ describe('storefront widget in Chromium', () => {
     });
   });
 
+  test('the tag\'s data-lang, data-color and data-position; blocked storage; no cookies', TEST, async () => {
+    await withPage({ locale: 'en-US' }, async (page, context) => {
+      await page.route((u) => u.pathname === '/', async (route) => {
+        const response = await route.fetch();
+        const html = (await response.text())
+          .replace('data-site="demo"', 'data-site="demo" data-lang="fr" data-color="#7c3aed" data-position="left"');
+        const headers = { ...response.headers() };
+        delete headers['content-encoding'];
+        delete headers['content-length'];
+        await route.fulfill({ response, body: html, headers });
+      });
+      // A browser that refuses storage (privacy settings, sandboxed frames): every access throws.
+      await page.addInitScript(() => {
+        Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('blocked', 'SecurityError'); } });
+      });
+      await page.goto(`${worker.base}/`);
+      const launcher = page.locator('.ferry-launcher');
+      await launcher.waitFor({ timeout: WAIT });
+      const box = await launcher.boundingBox();
+      assert.ok(box.x < 100, `data-position="left" puts the launcher on the left (x = ${box.x})`);
+      assert.equal(await launcher.evaluate((n) => getComputedStyle(n).backgroundColor), 'rgb(124, 58, 237)',
+        'data-color is the launcher colour');
+      await openWidget(page);
+      assert.equal(await page.locator('.ferry-panel').getAttribute('lang'), 'fr', 'data-lang overrides the en-US browser');
+      assert.equal(await page.locator('.ferry-input').getAttribute('placeholder'), ui('fr').placeholder);
+      const panel = await page.locator('.ferry-panel').boundingBox();
+      assert.ok(panel.x < 100, `the panel opens on the left too (x = ${panel.x})`);
+      // data-color wins over the site's brand colour on the shopper's bubbles as well.
+      const answer = await ask(page, 'Combien de temps prend la livraison en Allemagne ?');
+      assert.ok((await answer.textContent()).trim().length > 0);
+      assert.equal(await page.locator(SHOPPER).last().evaluate((n) => getComputedStyle(n).backgroundColor), 'rgb(124, 58, 237)');
+      // Storage blocked: the conversation still works, kept in memory for this page.
+      assert.equal(await page.locator(SHOPPER).count(), 1);
+      assert.deepEqual(await context.cookies(), [], 'the widget sets no cookies');
+      assertNoPageErrors(page);
+    });
+  });
+
   test('the module loads only on open, or while idle with data-prefetch', TEST, async () => {
     await withPage({}, async (page) => {
       const wasm = [];

@@ -6,7 +6,7 @@
 //! - [`view`]: the DOM inside the loader's ShadowRoot;
 //! - [`net`]: `fetch` to the edge; [`decode`]: its JSON into the wire types;
 //!   [`storage`]: `localStorage`; [`browser`]: ids, locale, time zone and time formatting;
-//!   [`i18n`]: the panel's own words.
+//!   [`i18n`]: the panel's own words; [`rich`]: the markup of answers.
 //!
 //! The loop: a DOM event or a network result becomes a [`Msg`]; [`update`] changes the model
 //! and returns [`Cmd`]s; the view re-renders; the runtime performs the commands, whose
@@ -17,9 +17,18 @@
 //! owns `window.Ferry`, queues calls made before the module is ready and keeps the page's
 //! `Ferry.on` listeners:
 //! - `mount(shadowRoot, apiOrigin, site, lang?, emit?, open?)`: builds the panel (opened if
-//!   `open`) and starts loading the site config. `emit(name, detail)` is called for `open`, `close`, `message` and `handoff`.
+//!   `open`) and starts loading the site config. `emit(name, detail)` is called for `open`,
+//!   `close`, `message` and `handoff`.
 //! - `open()`, `close()`, `toggle()`, `send(text)`, `identify({email, name})` (no-ops before
 //!   `mount`).
+
+// The page's one thread is the only one: the single-threaded free-list allocator is sound.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+#[allow(unsafe_code)]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    // SAFETY: wasm32-unknown-unknown without the atomics feature runs on one thread.
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
 pub mod browser;
 pub mod decode;
@@ -34,11 +43,10 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use wasm_bindgen::prelude::*;
-use web_sys::ShadowRoot;
-
 use ferry_shared::wire::Contact;
 use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use web_sys::ShadowRoot;
 
 use crate::model::{Cmd, Event, Model, Msg, is_id, update};
 use crate::view::View;
