@@ -598,6 +598,37 @@ describe('storefront widget in Chromium', () => {
     });
   });
 
+  test('the header says online with the usual reply time, or away with when the team is back', TEST, async () => {
+    const en = ui('en');
+    // Both states whatever the clock says now: the config's status is set per request.
+    for (const [name, status] of [
+      ['open', { open: true, reply_within_hours: 8 }],
+      ['holiday', { open: false, away: { reason: 'holiday', opens_at: Date.UTC(2026, 11, 28, 8, 0) }, reply_within_hours: 8 }],
+    ]) {
+      await withPage({ locale: 'en-GB', timezoneId: 'Asia/Tokyo' }, async (page) => {
+        await page.route((u) => u.pathname === '/v1/config', async (route) => {
+          const response = await route.fetch();
+          await route.fulfill({ response, json: { ...(await response.json()), status } });
+        });
+        await openWidget(page, `${worker.base}/`);
+        const text = await page.locator('.ferry-status-text').textContent();
+        const away = await page.locator('.ferry-status').evaluate((n) => n.classList.contains('ferry-away'));
+        if (status.open) {
+          assert.equal(text, `${en.online} · Usually replies within 8 hours`, name);
+          assert.equal(away, false, name);
+        } else {
+          // 08:00 UTC is 17:00 in Tokyo: the shopper's own time, in their locale.
+          const local = await page.evaluate((ms) => new Date(ms).toLocaleString('en-GB',
+            { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' }), status.away.opens_at);
+          assert.ok(local.includes('17:00'), local);
+          assert.equal(text, `${en.away} · Back ${local}`, name);
+          assert.equal(away, true, name);
+        }
+        assertNoPageErrors(page);
+      });
+    }
+  });
+
   test('the module loads only on open, or while idle with data-prefetch', TEST, async () => {
     await withPage({}, async (page) => {
       const wasm = [];

@@ -15,7 +15,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use ferry_shared::wire::Colors;
+use ferry_shared::wire::{Colors, SiteStatus};
 use js_sys::Array;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -79,7 +79,9 @@ struct Rendered {
     chips: Vec<String>,
     colors: Option<Colors>,
     title: String,
-    status: String,
+    /// The site status the header shows; its text is rewritten (and times formatted) only
+    /// when this or the language changes.
+    status: Option<Option<SiteStatus>>,
     greeting: Option<String>,
     notice: Option<Notice>,
     link_hosts: Vec<String>,
@@ -383,7 +385,7 @@ impl View {
                     .set_attribute("dir", if model.rtl() { "rtl" } else { "ltr" })?;
                 state.ui = Some(ui);
                 state.ui_lang = model.ui_lang;
-                state.status.clear();
+                state.status = None;
                 state.unread = usize::MAX;
                 state.contact = None;
             }
@@ -395,18 +397,19 @@ impl View {
             }
         }
 
-        let status = status_line(model);
-        if state.status != status {
-            self.status_text.set_text_content(Some(&status));
+        let status = settings.and_then(|s| s.status);
+        if state.status != Some(status) {
+            let line = status_line(model);
+            self.status_text.set_text_content(Some(&line));
             self.status
-                .toggle_attribute_with_force("hidden", status.is_empty())?;
-            let away = settings.and_then(|s| s.status).is_some_and(|s| !s.open);
+                .toggle_attribute_with_force("hidden", line.is_empty())?;
+            let away = status.is_some_and(|s| !s.open);
             self.status.set_class_name(if away {
                 "ferry-status ferry-away"
             } else {
                 "ferry-status"
             });
-            state.status = status;
+            state.status = Some(status);
         }
 
         // Text is only rewritten when it changes: live regions announce every rewrite.
