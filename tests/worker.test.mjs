@@ -284,4 +284,47 @@ describe('worker in workerd', () => {
     const bytes = new Uint8Array(await wasm.arrayBuffer());
     assert.deepEqual([...bytes.slice(0, 4)], [0x00, 0x61, 0x73, 0x6d]);
   });
+
+  test('security headers on every response; the widget bundle loads cross-origin', async () => {
+    const version = readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8').match(/^version = "(.*)"$/m)[1];
+    const glue = `/widget/${version}/ferry_widget.js`;
+    const wasm = `/widget/${version}/ferry_widget_bg.wasm`;
+    // Pages and files (www/_headers), the Worker's JSON, its errors: no sniffing, no framing.
+    const headersOf = async (url, init) => {
+      const res = await fetch(`${worker.base}${url}`, init);
+      await res.arrayBuffer();
+      return res.headers;
+    };
+    for (const [what, headers] of [
+      ['storefront page', await headersOf('/')],
+      ['about page', await headersOf('/about.html')],
+      ['loader', await headersOf('/ferry.js')],
+      ['wasm', await headersOf(wasm)],
+      ['config', await headersOf('/v1/config?site=demo')],
+      ['health', await headersOf('/healthz')],
+      ['chat answer', (await chat(worker.base, { text: 'how long does shipping to Germany take?' })).headers],
+      ['bad request', await headersOf('/v1/chat', { method: 'POST', body: '{' })],
+      ['unknown path', await headersOf('/v1/nope')],
+    ]) {
+      assert.equal(headers.get('x-content-type-options'), 'nosniff', `${what}: X-Content-Type-Options`);
+      assert.equal(headers.get('content-security-policy'), "frame-ancestors 'none'", `${what}: frame-ancestors`);
+    }
+    // A storefront elsewhere imports the glue as a module and fetches the wasm: both are CORS
+    // requests, and the public, versioned bundle allows any origin (never with credentials).
+    for (const file of ['/ferry.js', glue, wasm]) {
+      const res = await fetch(`${worker.base}${file}`, { headers: { origin: 'https://shop.example' } });
+      await res.arrayBuffer();
+      assert.equal(res.status, 200, file);
+      assert.equal(res.headers.get('access-control-allow-origin'), '*', `${file}: CORS`);
+      assert.equal(res.headers.get('access-control-allow-credentials'), null, `${file}: no credentials`);
+      assert.equal(res.headers.get('cross-origin-resource-policy'), 'cross-origin', `${file}: CORP`);
+    }
+    // The demo store's own pages are not shared with other origins.
+    const page = await fetch(`${worker.base}/`, { headers: { origin: 'https://shop.example' } });
+    await page.arrayBuffer();
+    assert.equal(page.headers.get('access-control-allow-origin'), null);
+    const rules = await fetch(`${worker.base}/_headers`);
+    await rules.arrayBuffer();
+    assert.equal(rules.status, 404, 'the headers file itself is not served');
+  });
 });

@@ -19,10 +19,16 @@ pub use error::ApiError;
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    match api::handle(req, &env).await {
-        Ok(response) => Ok(response),
-        Err(error) => error.into_response(),
-    }
+    let mut response = match api::handle(req, &env).await {
+        Ok(response) => response,
+        Err(error) => error.into_response()?,
+    };
+    // Every answer of the Worker's own (static files get theirs from `www/_headers`): JSON is
+    // never sniffed into something else, and nothing here is meant to be framed.
+    let headers = response.headers_mut();
+    headers.set("x-content-type-options", "nosniff")?;
+    headers.set("content-security-policy", "frame-ancestors 'none'")?;
+    Ok(response)
 }
 
 #[event(queue)]
