@@ -160,8 +160,17 @@ async function stopGroup(child) {
   clearTimeout(timer);
 }
 
-/// POSTs a chat request; `overrides` replace fields of a valid default request.
-export async function chat(base, overrides = {}) {
+/// A synthetic shopper address (documentation ranges; only ever a header value). Local workerd
+/// keeps a client-supplied `CF-Connecting-IP`; Cloudflare's edge overwrites it.
+export function shopperAddress() {
+  const n = Math.floor(Math.random() * 65536);
+  return `${n < 32768 ? '198.51' : '203.0'}.${(n >> 8) & 127}.${n & 255}`;
+}
+
+/// POSTs a chat request; `overrides` replace fields of a valid default request. Each call
+/// comes from its own shopper address unless `headers` give one, so the per-address limits
+/// only bite where a test means them to.
+export async function chat(base, overrides = {}, headers = {}) {
   const body = {
     site: 'demo',
     conversation_id: `c${Math.random().toString(36).slice(2, 12)}`,
@@ -169,7 +178,11 @@ export async function chat(base, overrides = {}) {
     text: 'hello',
     ...overrides,
   };
-  const res = await fetch(`${base}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${base}/v1/chat?site=${encodeURIComponent(body.site)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'cf-connecting-ip': shopperAddress(), ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, headers: res.headers, json: await res.json(), request: body };
 }
 

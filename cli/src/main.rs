@@ -165,6 +165,7 @@ fn request(
         contact: None,
         country: country.map(str::to_ascii_uppercase),
         previous_language: None,
+        turnstile_token: None,
     }
 }
 

@@ -12,11 +12,13 @@ use worker::{Date, Env};
 use crate::api::site_or_error;
 use crate::delivery;
 use crate::error::ApiError;
+use crate::guard::{self, Client};
 use crate::store;
 
 pub async fn handle(
     body: &[u8],
     geo_country: Option<String>,
+    client: &Client,
     env: &Env,
 ) -> Result<ChatResponse, ApiError> {
     let mut req = parse(body)?;
@@ -27,6 +29,8 @@ pub async fn handle(
     // Card numbers are masked before anything is routed, stored, queued, sent or logged.
     mask_request(&mut req);
     let site = site_or_error(&req.site)?;
+    // Bursts are refused before anything is read or written.
+    guard::bursts(env, site, Some(&req.conversation_id), client).await?;
 
     if let Some(reply) = store::finished_reply(env, &req).await? {
         return Ok(response(&req, reply));
@@ -36,6 +40,13 @@ pub async fn handle(
     let (history, transcript) = store::conversation(env, &req).await?;
     let decision = route_in_conversation(site, &req, &history, now);
     let reply = if decision.is_handoff() {
+        // A new handoff counts against the address's cap, and needs a solved challenge where
+        // the site asks for one; a retry of a message whose handoff is stored already paid.
+        if !store::has_handoff(env, &req).await? {
+            let key = format!("{}/{}", req.conversation_id, req.client_message_id);
+            guard::take_handoff(env, site, client, &key).await?;
+            guard::challenge(env, site, req.turnstile_token.as_deref(), client, now).await?;
+        }
         let fresh = HandoffPayload {
             v: WIRE_VERSION,
             id: format!("hnd_{}", random_id()),
@@ -136,23 +147,9 @@ fn parse(body: &[u8]) -> Result<ChatRequest, ApiError> {
 }
 
 /// Parses a JSON body into `T`, naming the field that is wrong; `what` completes "send …".
+/// The parsing is `ferry_shared::json` (fuzzed there); this maps its message to a 400.
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, ApiError> {
-    if body.is_empty() {
-        return Err(ApiError::BadRequest(format!("empty body; send {what}")));
-    }
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        let message = match inner.classify() {
-            serde_json::error::Category::Data if path != "." && path != "?" => {
-                format!("`{path}`: {inner}")
-            }
-            serde_json::error::Category::Data => inner.to_string(),
-            _ => format!("malformed JSON: {inner}"),
-        };
-        ApiError::BadRequest(message)
-    })
+    ferry_shared::json::parse_json(body, what).map_err(ApiError::BadRequest)
 }
 
 /// 32 hex characters from the runtime's CSPRNG (`crypto.randomUUID`).

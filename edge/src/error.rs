@@ -16,6 +16,16 @@ pub enum ApiError {
     NotFound(String),
     /// 405, with the methods the path accepts.
     MethodNotAllowed { allow: &'static str },
+    /// 403: a browser page on an origin the site file does not list.
+    OriginNotAllowed { origin: String, site: String },
+    /// 429: over a burst limit; retry after the window.
+    RateLimited { retry_after_secs: u32 },
+    /// 429: this client address created the site's maximum of new handoffs for now.
+    HandoffLimit { retry_after_secs: u32 },
+    /// 403: the site asks for a Turnstile token before a handoff, and none came.
+    ChallengeRequired,
+    /// 403: the token was invalid, expired or used before.
+    ChallengeFailed(String),
     /// 503: storage or the queue failed; the client retries with the same ids.
     Unavailable { what: &'static str, detail: String },
     /// 500: a bug. Logged in full, reported in general terms.
@@ -56,6 +66,33 @@ impl ApiError {
             ApiError::MethodNotAllowed { allow } => {
                 (405, "method_not_allowed", format!("use {allow}"))
             }
+            ApiError::OriginNotAllowed { origin, site } => (
+                403,
+                "origin_not_allowed",
+                format!(
+                    "pages on `{origin}` may not use site `{site}`; add the origin to [site] origins in its site file"
+                ),
+            ),
+            ApiError::RateLimited { retry_after_secs } => (
+                429,
+                "rate_limited",
+                format!("too many messages at once; wait {retry_after_secs} s and send again"),
+            ),
+            ApiError::HandoffLimit { retry_after_secs } => (
+                429,
+                "handoff_limit",
+                format!(
+                    "this address has reached the number of new requests to a person for now; try again in {} min, or write to the shop's support email",
+                    retry_after_secs.div_ceil(60)
+                ),
+            ),
+            ApiError::ChallengeRequired => (
+                403,
+                "challenge_required",
+                "solve the Turnstile challenge and resend this message with `turnstile_token`"
+                    .to_string(),
+            ),
+            ApiError::ChallengeFailed(m) => (403, "challenge_failed", m.clone()),
             ApiError::Unavailable { what, detail } => {
                 console_error!("503 {what}: {detail}");
                 (
@@ -86,6 +123,10 @@ impl ApiError {
             ApiError::MethodNotAllowed { allow } => headers.set("allow", allow)?,
             ApiError::Unavailable { .. } => {
                 headers.set("retry-after", &Self::RETRY_AFTER_SECS.to_string())?
+            }
+            ApiError::RateLimited { retry_after_secs }
+            | ApiError::HandoffLimit { retry_after_secs } => {
+                headers.set("retry-after", &retry_after_secs.to_string())?
             }
             _ => {}
         }

@@ -7,6 +7,7 @@ mod chat;
 mod contact;
 mod delivery;
 mod error;
+mod guard;
 mod retention;
 mod sites;
 mod store;
@@ -16,10 +17,12 @@ use worker::{
 };
 
 pub use error::ApiError;
+pub use guard::HandoffCap;
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    let mut response = match api::handle(req, &env).await {
+    let answer = api::handle(req, &env).await;
+    let mut response = match answer.result {
         Ok(response) => response,
         Err(error) => error.into_response()?,
     };
@@ -28,6 +31,15 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let headers = response.headers_mut();
     headers.set("x-content-type-options", "nosniff")?;
     headers.set("content-security-policy", "frame-ancestors 'none'")?;
+    // The API answers CORS only for the site's own storefront origins, one at a time (never
+    // `*`, never credentials), so caches keep one answer per origin.
+    if answer.api {
+        headers.set("vary", "Origin")?;
+    }
+    if let Some(origin) = answer.cors {
+        headers.set("access-control-allow-origin", &origin)?;
+        headers.set("access-control-expose-headers", "Retry-After")?;
+    }
     Ok(response)
 }
 

@@ -1,5 +1,6 @@
 //! The daily cron: deletes conversations (messages, handoffs, deliveries, events) whose last
-//! message is older than their site's `retention_days` (default 30).
+//! message is older than their site's `retention_days` (default 30), and spent Turnstile
+//! tokens older than a day.
 
 use worker::{Date, Env, console_error, console_log};
 
@@ -23,5 +24,9 @@ pub async fn run(env: &Env) {
             ),
             Err(e) => console_error!("retention: site {}: {e}", site.id),
         }
+    }
+    match store::purge_tokens(env, now - DAY_MS).await {
+        Ok(n) => console_log!("retention: forgot {n} spent Turnstile token(s)"),
+        Err(e) => console_error!("retention: Turnstile tokens: {e}"),
     }
 }

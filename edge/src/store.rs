@@ -504,3 +504,53 @@ pub async fn record_exchange(
     .map_err(unavailable)?;
     Ok(())
 }
+
+/// Whether this message already has a handoff row (a retry after a failure further on): its
+/// cap slot and challenge were spent by the first attempt.
+pub async fn has_handoff(env: &Env, req: &ChatRequest) -> Result<bool, ApiError> {
+    let n: Option<f64> = db(env)?
+        .prepare("SELECT COUNT(*) AS n FROM handoffs WHERE conversation_id = ?1 AND client_message_id = ?2")
+        .bind(&[req.conversation_id.as_str().into(), req.client_message_id.as_str().into()])
+        .map_err(unavailable)?
+        .first(Some("n"))
+        .await
+        .map_err(unavailable)?;
+    Ok(n.unwrap_or(0.0) > 0.0)
+}
+
+/// Claims a Turnstile token (by its digest) for this site; `false` when it was spent before.
+pub async fn claim_token(env: &Env, site: &str, digest: &str, now: i64) -> Result<bool, ApiError> {
+    let result = db(env)?
+        .prepare(
+            "INSERT INTO turnstile_tokens (digest, site, used_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(digest) DO NOTHING",
+        )
+        .bind(&[digest.into(), site.into(), (now as f64).into()])
+        .map_err(unavailable)?
+        .run()
+        .await
+        .map_err(unavailable)?;
+    let changes = result
+        .meta()
+        .ok()
+        .flatten()
+        .and_then(|m| m.changes)
+        .unwrap_or(0);
+    Ok(changes == 1)
+}
+
+/// Forgets spent Turnstile tokens older than `cutoff` (they expire after 5 minutes anyway).
+pub async fn purge_tokens(env: &Env, cutoff: i64) -> worker::Result<usize> {
+    let result = env
+        .d1("DB")?
+        .prepare("DELETE FROM turnstile_tokens WHERE used_at < ?1")
+        .bind(&[(cutoff as f64).into()])?
+        .run()
+        .await?;
+    Ok(result
+        .meta()
+        .ok()
+        .flatten()
+        .and_then(|m| m.changes)
+        .unwrap_or(0))
+}

@@ -16,7 +16,11 @@ pub mod country;
 #[cfg(feature = "router")]
 pub mod facts;
 #[cfg(feature = "router")]
+pub mod guard;
+#[cfg(feature = "router")]
 pub mod hours;
+#[cfg(feature = "router")]
+pub mod json;
 #[cfg(feature = "router")]
 pub mod lang;
 #[cfg(feature = "router")]

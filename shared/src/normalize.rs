@@ -76,6 +76,15 @@ pub fn ascii_word_boundaries(pattern: &str) -> (String, bool) {
                 Some(b @ ('b' | 'B')) if ascii => {
                     out.push_str("(?-u:\\");
                     out.push(b);
+                    // `\b{start}`, `\b{end}`, …: the braces belong to the assertion.
+                    if chars.clone().next() == Some('{') {
+                        for c in chars.by_ref() {
+                            out.push(c);
+                            if c == '}' {
+                                break;
+                            }
+                        }
+                    }
                     out.push(')');
                 }
                 Some(next) => {

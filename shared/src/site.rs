@@ -11,6 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::facts::{self, Duties, Facts, FactsFile, Piece, Slot};
+use crate::guard::{self, Limits, Turnstile};
 use crate::hours::BusinessHours;
 use crate::lang::LangCode;
 use crate::normalize::{ascii_word_boundaries, fold_pattern};
@@ -41,6 +42,37 @@ struct SiteFile {
     destinations: Vec<DestinationFile>,
     #[serde(default, rename = "route")]
     routes: Vec<RouteFile>,
+    #[serde(default)]
+    limits: Option<LimitsFile>,
+    #[serde(default)]
+    turnstile: Option<TurnstileFile>,
+}
+
+/// Abuse limits: `[limits]`. Everything is optional; see [`Limits::default`].
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsFile {
+    /// Messages per conversation per 10 s (one of [`guard::BURST_TIERS`]).
+    #[serde(default)]
+    messages_per_conversation: Option<Spanned<u32>>,
+    /// Messages per client address per 10 s, across its conversations.
+    #[serde(default)]
+    messages_per_address: Option<Spanned<u32>>,
+    /// New handoffs per client address per `handoff_window_hours` (exact).
+    #[serde(default)]
+    handoffs_per_address: Option<Spanned<u32>>,
+    #[serde(default)]
+    handoff_window_hours: Option<Spanned<u32>>,
+}
+
+/// A Cloudflare Turnstile challenge before a handoff: `[turnstile]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TurnstileFile {
+    /// The public site key, or `var:NAME` (unset or empty there: no challenge).
+    site_key: Spanned<String>,
+    /// The Worker secret with the secret key (`wrangler secret put NAME`).
+    secret: Spanned<String>,
 }
 
 /// Where handoffs go: `[[destination]]`.
@@ -87,6 +119,10 @@ struct SiteSection {
     /// Days a conversation is kept after its last message (default 30).
     #[serde(default)]
     retention_days: Option<Spanned<u32>>,
+    /// Storefront origins whose pages may call the chat API (`https://shop.example`, exact
+    /// scheme, host and port). The Worker's own origin is always allowed.
+    #[serde(default)]
+    origins: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -326,6 +362,13 @@ pub struct CompiledSite {
     pub contact_wait_secs: u32,
     pub facts: Facts,
     pub destinations: Vec<Destination>,
+    /// Storefront origins allowed to call the API from a browser, normalised
+    /// ([`guard::normalize_origin`]).
+    pub origins: Vec<String>,
+    /// Burst and handoff limits.
+    pub limits: Limits,
+    /// A Turnstile challenge before a handoff, when configured.
+    pub turnstile: Option<Turnstile>,
     pub(crate) routes: Vec<Route>,
     /// Per language, where to look before the default language.
     pub(crate) fallback: BTreeMap<LangCode, Vec<LangCode>>,
@@ -714,6 +757,60 @@ impl Loader<'_> {
             None => DEFAULT_CONTACT_WAIT_MINUTES * 60,
         };
 
+        let mut origins = Vec::new();
+        for origin in &file.site.origins {
+            match guard::normalize_origin(origin.get_ref()) {
+                Some(o) if !origins.contains(&o) => origins.push(o),
+                Some(o) => {
+                    return self.err(origin.span(), None, format!("origin `{o}` is listed twice"));
+                }
+                None => {
+                    return self.err(
+                        origin.span(),
+                        None,
+                        format!(
+                            "`{}` is not an origin; write scheme, host and port only, e.g. \"https://shop.example\" (no path)",
+                            origin.get_ref()
+                        ),
+                    );
+                }
+            }
+        }
+        let limits = self.limits(file.limits)?;
+        let turnstile = match file.turnstile {
+            None => None,
+            Some(t) => {
+                let key = t.site_key.get_ref().trim();
+                let var_ok = |name: &str| {
+                    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                };
+                let key_ok = match key.strip_prefix("var:") {
+                    Some(name) => var_ok(name),
+                    None => {
+                        !key.is_empty() && key.len() <= 128 && !key.contains(char::is_whitespace)
+                    }
+                };
+                if !key_ok {
+                    return self.err(
+                        t.site_key.span(),
+                        None,
+                        "site_key: the Turnstile site key (e.g. \"0x4AAAAAAA…\") or `var:NAME` for a Worker variable".into(),
+                    );
+                }
+                if !var_ok(t.secret.get_ref()) {
+                    return self.err(
+                        t.secret.span(),
+                        None,
+                        "secret: the NAME of the Worker secret holding the Turnstile secret key (letters, digits, `_`), never the key itself".into(),
+                    );
+                }
+                Some(Turnstile {
+                    site_key: key.to_string(),
+                    secret: t.secret.into_inner(),
+                })
+            }
+        };
+
         let mut fallback = BTreeMap::new();
         for (lang, chain) in &file.site.fallback {
             let from = site_lang(lang, None)?;
@@ -979,6 +1076,7 @@ impl Loader<'_> {
             support_email: file.site.support_email.clone(),
             link_hosts: hosts,
             status: None,
+            turnstile_site_key: None,
         };
         Ok(CompiledSite {
             id: site_id,
@@ -996,10 +1094,81 @@ impl Loader<'_> {
             contact_wait_secs,
             facts,
             destinations,
+            origins,
+            limits,
+            turnstile,
             routes,
             fallback,
             widget,
         })
+    }
+
+    fn limits(&self, file: Option<LimitsFile>) -> Result<Limits, LoadError> {
+        let mut limits = Limits::default();
+        let Some(file) = file else {
+            return Ok(limits);
+        };
+        let tiers = guard::BURST_TIERS
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        for (name, value, slot) in [
+            (
+                "messages_per_conversation",
+                file.messages_per_conversation,
+                &mut limits.messages_per_conversation,
+            ),
+            (
+                "messages_per_address",
+                file.messages_per_address,
+                &mut limits.messages_per_address,
+            ),
+        ] {
+            if let Some(v) = value {
+                if !guard::BURST_TIERS.contains(v.get_ref()) {
+                    return self.err(
+                        v.span(),
+                        None,
+                        format!(
+                            "{name} = {}: burst limits count per {} s and come in steps the rate limiter offers: {tiers}",
+                            v.get_ref(),
+                            guard::BURST_WINDOW_SECS
+                        ),
+                    );
+                }
+                *slot = *v.get_ref();
+            }
+        }
+        if let Some(v) = file.handoffs_per_address {
+            if !(1..=guard::MAX_HANDOFFS_PER_ADDRESS).contains(v.get_ref()) {
+                return self.err(
+                    v.span(),
+                    None,
+                    format!(
+                        "handoffs_per_address = {}: allow between 1 and {} new handoffs per address and window",
+                        v.get_ref(),
+                        guard::MAX_HANDOFFS_PER_ADDRESS
+                    ),
+                );
+            }
+            limits.handoffs_per_address = *v.get_ref();
+        }
+        if let Some(v) = file.handoff_window_hours {
+            if !(1..=guard::MAX_HANDOFF_WINDOW_HOURS).contains(v.get_ref()) {
+                return self.err(
+                    v.span(),
+                    None,
+                    format!(
+                        "handoff_window_hours = {}: a window between 1 and {} hours",
+                        v.get_ref(),
+                        guard::MAX_HANDOFF_WINDOW_HOURS
+                    ),
+                );
+            }
+            limits.handoff_window_secs = v.get_ref() * 3600;
+        }
+        Ok(limits)
     }
 
     fn handoff_routing(

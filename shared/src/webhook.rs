@@ -152,10 +152,11 @@ pub fn verify<'h>(
         .trim()
         .parse()
         .map_err(|_| WebhookError::BadTimestamp)?;
-    if timestamp < now - TOLERANCE_SECS {
+    // Saturating: `now` near the ends of i64 must not overflow (a panic in debug builds).
+    if timestamp < now.saturating_sub(TOLERANCE_SECS) {
         return Err(WebhookError::TooOld);
     }
-    if timestamp > now + TOLERANCE_SECS {
+    if timestamp > now.saturating_add(TOLERANCE_SECS) {
         return Err(WebhookError::TooNew);
     }
     for candidate in signatures.split(' ') {

@@ -21,6 +21,8 @@ pub const MAX_TEXT_CHARS: usize = 2000;
 pub const MAX_ID_LEN: usize = 64;
 /// Longest accepted page URL, in bytes.
 pub const MAX_URL_LEN: usize = 2048;
+/// Longest Turnstile token accepted (Cloudflare's are up to 2,048 characters).
+pub const MAX_TURNSTILE_TOKEN_LEN: usize = 2048;
 
 fn wire_version() -> u16 {
     WIRE_VERSION
@@ -56,6 +58,10 @@ pub struct ChatRequest {
     /// "e para Portugal?") stays in the conversation's language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_language: Option<String>,
+    /// A Cloudflare Turnstile token, sent when the edge answered `challenge_required` (a site
+    /// with `[turnstile]` asks for one before it creates a handoff). Single use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnstile_token: Option<String>,
 }
 
 /// How the shop can reach the shopper, when the shopper gave it.
@@ -177,6 +183,10 @@ pub struct WidgetConfig {
     /// compiled site, where there is no clock).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SiteStatus>,
+    /// The Turnstile site key when the site asks for a challenge before a handoff; set per
+    /// request by the edge from the site file's `[turnstile]` (None: no challenge).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnstile_site_key: Option<String>,
 }
 
 /// Whether a person is at the inbox at the moment `GET /v1/config` was answered.
@@ -408,6 +418,18 @@ impl ChatRequest {
         if let Some(contact) = &self.contact {
             contact.validate()?;
         }
+        if self
+            .turnstile_token
+            .as_ref()
+            .is_some_and(|t| t.is_empty() || t.len() > MAX_TURNSTILE_TOKEN_LEN)
+        {
+            return Err(invalid(
+                "turnstile_token",
+                format!(
+                    "must be 1 to {MAX_TURNSTILE_TOKEN_LEN} bytes, as the Turnstile widget gives it"
+                ),
+            ));
+        }
         Ok(())
     }
 }
@@ -555,6 +577,7 @@ mod tests {
             contact: None,
             country: None,
             previous_language: None,
+            turnstile_token: None,
         }
     }
 

@@ -94,6 +94,7 @@ proptest! {
                 contact: None,
                 country: country.clone(),
                 previous_language: previous.clone(),
+                turnstile_token: None,
             };
             let decision = route(site, &req, i64::from(now));
             prop_assert!(site.languages.iter().any(|l| l.as_str() == decision.language.code));

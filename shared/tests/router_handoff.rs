@@ -89,6 +89,7 @@ fn req(text: &str, time_zone: Option<&str>) -> ChatRequest {
         contact: None,
         country: None,
         previous_language: None,
+        turnstile_token: None,
     }
 }
 

@@ -144,6 +144,7 @@ pub fn widget_config<J: Json>(json: &J) -> Option<WidgetConfig> {
         link_hosts: list(json, "link_hosts", J::string)?,
         // Only a hint for the header: a missing or malformed status reads as unknown.
         status: json.get("status").as_ref().and_then(site_status),
+        turnstile_site_key: json.get("turnstile_site_key").and_then(|k| k.string()),
     })
 }
 
@@ -382,16 +383,23 @@ mod tests {
                 }),
                 reply_within_hours: 8,
             }),
+            turnstile_site_key: Some("0x4AAAAAAAferrytest".into()),
         };
         assert_eq!(widget_config(&value(&config)), Some(config.clone()));
         let mut without = value(&config);
-        for key in ["quick_replies", "link_hosts", "status"] {
+        for key in [
+            "quick_replies",
+            "link_hosts",
+            "status",
+            "turnstile_site_key",
+        ] {
             without.as_object_mut().expect("object").remove(key);
         }
         let read = widget_config(&without).expect("these fields are optional");
         assert!(read.quick_replies.is_empty());
         assert!(read.link_hosts.is_empty());
         assert_eq!(read.status, None);
+        assert_eq!(read.turnstile_site_key, None);
         // Open, and closed for the evening, as the edge writes them.
         for status in [
             SiteStatus {

@@ -50,6 +50,14 @@ pub struct Ui {
     pub queued: &'static str,
     /// A network error: the outbox retries by itself in `secs` seconds.
     pub retrying: fn(u32) -> String,
+    /// Beside the Turnstile check the edge asked for before a handoff.
+    pub check: &'static str,
+    /// Too many handoffs from this address for now (the message waits, with Retry).
+    pub no_person: &'static str,
+    /// When the shopper can try again; `{when}` is a local date and time.
+    pub try_after: &'static str,
+    /// The way out, last in a notice; `{email}` is the shop's support address.
+    pub write_to: &'static str,
 }
 
 pub static EN: Ui = Ui {
@@ -93,6 +101,10 @@ pub static EN: Ui = Ui {
     contact_saved: "Thanks! We'll reply by email.",
     queued: "You're offline. Your message will be sent when you're back online.",
     retrying: |secs| format!("Connection problem. Trying again in {secs} s…"),
+    check: "Quick check before we pass this to a person",
+    no_person: "A person can't be reached through the chat right now.",
+    try_after: "Try again after {when}.",
+    write_to: "You can also email {email}.",
 };
 
 pub static ES: Ui = Ui {
@@ -136,6 +148,10 @@ pub static ES: Ui = Ui {
     contact_saved: "¡Gracias! Te responderemos por correo.",
     queued: "No tienes conexión. Tu mensaje se enviará cuando vuelvas a estar en línea.",
     retrying: |secs| format!("Problema de conexión. Lo intentamos de nuevo en {secs} s…"),
+    check: "Una comprobación rápida antes de pasarlo a una persona",
+    no_person: "Ahora no podemos pasarte con una persona por el chat.",
+    try_after: "Inténtalo de nuevo a partir de {when}.",
+    write_to: "También puedes escribir a {email}.",
 };
 
 pub static PT: Ui = Ui {
@@ -179,6 +195,10 @@ pub static PT: Ui = Ui {
     contact_saved: "Obrigado! Vamos responder por e-mail.",
     queued: "Você está sem conexão. Sua mensagem será enviada assim que a conexão voltar.",
     retrying: |secs| format!("Problema de conexão. Tentando de novo em {secs} s…"),
+    check: "Uma verificação rápida antes de passarmos para uma pessoa",
+    no_person: "No momento não é possível falar com uma pessoa pelo chat.",
+    try_after: "Tente de novo a partir de {when}.",
+    write_to: "Você também pode escrever para {email}.",
 };
 
 pub static FR: Ui = Ui {
@@ -224,6 +244,10 @@ pub static FR: Ui = Ui {
     contact_saved: "Merci ! Nous vous répondrons par e-mail.",
     queued: "Vous êtes hors ligne. Votre message partira dès que vous serez de nouveau en ligne.",
     retrying: |secs| format!("Problème de connexion. Nouvel essai dans {secs} s…"),
+    check: "Vérification rapide avant de transmettre à une personne",
+    no_person: "Impossible de joindre une personne par le chat pour le moment.",
+    try_after: "Réessayez à partir de {when}.",
+    write_to: "Vous pouvez aussi écrire à {email}.",
 };
 
 pub static DE: Ui = Ui {
@@ -267,6 +291,10 @@ pub static DE: Ui = Ui {
     contact_saved: "Danke! Wir antworten Ihnen per E-Mail.",
     queued: "Sie sind offline. Ihre Nachricht wird gesendet, sobald Sie wieder online sind.",
     retrying: |secs| format!("Verbindungsproblem. Neuer Versuch in {secs} s…"),
+    check: "Kurze Prüfung, bevor wir das an einen Menschen weitergeben",
+    no_person: "Über den Chat ist gerade kein Mensch erreichbar.",
+    try_after: "Versuchen Sie es ab {when} erneut.",
+    write_to: "Sie können uns auch an {email} schreiben.",
 };
 
 pub static IT: Ui = Ui {
@@ -310,6 +338,10 @@ pub static IT: Ui = Ui {
     contact_saved: "Grazie! Ti risponderemo via email.",
     queued: "Sei offline. Il tuo messaggio verrà inviato appena torni online.",
     retrying: |secs| format!("Problema di connessione. Nuovo tentativo tra {secs} s…"),
+    check: "Un rapido controllo prima di passarti a una persona",
+    no_person: "Al momento non è possibile parlare con una persona tramite la chat.",
+    try_after: "Riprova a partire da {when}.",
+    write_to: "Puoi anche scrivere a {email}.",
 };
 
 pub static RU: Ui = Ui {
@@ -367,6 +399,10 @@ pub static RU: Ui = Ui {
         let unit = ru_plural(u64::from(secs), "секунду", "секунды", "секунд");
         format!("Проблема с подключением. Повторим через {secs} {unit}…")
     },
+    check: "Быстрая проверка перед передачей сотруднику",
+    no_person: "Сейчас через чат нельзя связаться с сотрудником.",
+    try_after: "Попробуйте снова после {when}.",
+    write_to: "Можно также написать на {email}.",
 };
 
 /// Simplified Chinese.
@@ -403,6 +439,10 @@ pub static ZH: Ui = Ui {
     contact_saved: "谢谢！我们会通过邮件回复您。",
     queued: "您当前处于离线状态，消息将在恢复联网后发送。",
     retrying: |secs| format!("连接出现问题，{secs} 秒后重试……"),
+    check: "转交人工客服前的快速验证",
+    no_person: "目前无法通过聊天联系人工客服。",
+    try_after: "请在 {when} 之后再试。",
+    write_to: "您也可以发邮件至 {email}。",
 };
 
 pub static JA: Ui = Ui {
@@ -440,6 +480,10 @@ pub static JA: Ui = Ui {
     contact_saved: "ありがとうございます！メールで返信いたします。",
     queued: "オフラインです。オンラインに戻ったらメッセージを送信します。",
     retrying: |secs| format!("接続に問題があります。{secs}秒後に再試行します…"),
+    check: "担当者におつなぎする前の簡単な確認",
+    no_person: "現在、チャットから担当者にはおつなぎできません。",
+    try_after: "{when}以降にもう一度お試しください。",
+    write_to: "{email} へのメールでもお問い合わせいただけます。",
 };
 
 pub static KO: Ui = Ui {
@@ -475,6 +519,10 @@ pub static KO: Ui = Ui {
     contact_saved: "감사합니다! 이메일로 답변드릴게요.",
     queued: "오프라인 상태예요. 다시 연결되면 메시지를 보낼게요.",
     retrying: |secs| format!("연결에 문제가 있어요. {secs}초 후에 다시 시도할게요…"),
+    check: "상담원에게 연결하기 전 간단한 확인",
+    no_person: "지금은 채팅으로 상담원과 연결할 수 없어요.",
+    try_after: "{when} 이후에 다시 시도해 주세요.",
+    write_to: "{email}(으)로 이메일을 보내셔도 돼요.",
 };
 
 /// Right to left: see [`is_rtl`].
@@ -530,6 +578,10 @@ pub static AR: Ui = Ui {
         };
         format!("مشكلة في الاتصال. سنحاول مجددًا بعد {wait}…")
     },
+    check: "تحقق سريع قبل تحويل رسالتك إلى أحد موظفينا",
+    no_person: "لا يمكن التواصل مع أحد موظفينا عبر الدردشة حاليًا.",
+    try_after: "يُرجى المحاولة مجددًا بعد {when}.",
+    write_to: "يمكنك أيضًا مراسلتنا على {email}.",
 };
 
 pub static TR: Ui = Ui {
@@ -570,6 +622,10 @@ pub static TR: Ui = Ui {
     contact_saved: "Teşekkürler! Size e-postayla yanıt vereceğiz.",
     queued: "Çevrimdışısınız. Mesajınız tekrar çevrimiçi olduğunuzda gönderilecek.",
     retrying: |secs| format!("Bağlantı sorunu. {secs} saniye sonra tekrar denenecek…"),
+    check: "Bir temsilciye aktarmadan önce kısa bir doğrulama",
+    no_person: "Şu anda sohbet üzerinden bir temsilciye ulaşılamıyor.",
+    try_after: "{when} sonrasında tekrar deneyin.",
+    write_to: "{email} adresine de yazabilirsiniz.",
 };
 
 /// Hebrew, right to left: see [`is_rtl`]. Gender-neutral: action nouns on buttons, plural
@@ -616,6 +672,10 @@ pub static HE: Ui = Ui {
         1 => "בעיה בחיבור. ננסה שוב בעוד 1 שנייה…".into(),
         secs => format!("בעיה בחיבור. ננסה שוב בעוד {secs} שניות…"),
     },
+    check: "בדיקה קצרה לפני שנעביר את הפנייה לנציג",
+    no_person: "כרגע אי אפשר להגיע לנציג דרך הצ׳אט.",
+    try_after: "אפשר לנסות שוב אחרי {when}.",
+    write_to: "אפשר גם לכתוב אלינו לכתובת {email}.",
 };
 
 /// The Russian form for `n`: `one` (1, 21, 101…), `few` (2–4, 22–24…) or `many` (0, 5–20,
@@ -762,6 +822,10 @@ mod tests {
             contact_saved,
             queued,
             retrying,
+            check,
+            no_person,
+            try_after,
+            write_to,
         } = *table;
         let mut texts: Vec<(&str, String)> = [
             ("title", title),
@@ -791,6 +855,10 @@ mod tests {
             ("contact_submit", contact_submit),
             ("contact_saved", contact_saved),
             ("queued", queued),
+            ("check", check),
+            ("no_person", no_person),
+            ("try_after", try_after),
+            ("write_to", write_to),
         ]
         .into_iter()
         .map(|(name, text)| (name, text.to_owned()))
@@ -864,6 +932,25 @@ mod tests {
                 "{code}.contact_prompt"
             );
             assert_ne!(table.queued, EN.queued, "{code}.queued");
+            for (field, text, en) in [
+                ("check", table.check, EN.check),
+                ("no_person", table.no_person, EN.no_person),
+                ("try_after", table.try_after, EN.try_after),
+                ("write_to", table.write_to, EN.write_to),
+            ] {
+                assert_ne!(text, en, "{code}.{field}");
+            }
+        }
+    }
+
+    #[test]
+    fn templates_keep_their_placeholder() {
+        for (code, table) in ALL {
+            assert_eq!(table.try_after.matches("{when}").count(), 1, "{code}");
+            assert_eq!(table.write_to.matches("{email}").count(), 1, "{code}");
+            for text in [table.check, table.no_person] {
+                assert!(!text.contains('{'), "{code}: {text}");
+            }
         }
     }
 

@@ -114,19 +114,39 @@ impl App {
             }
             Cmd::Send(request) => {
                 let id = request.client_message_id.clone();
+                let locale = self.model.borrow().client.locale.clone();
                 net::chat(
                     &self.api,
                     &request,
                     Box::new(move |result| {
                         dispatch(match result {
                             Ok(response) => Msg::Replied(response),
-                            Err(failure) => Msg::SendFailed {
-                                client_message_id: id,
-                                failure,
-                            },
+                            Err(failure) => {
+                                let retry_at = match &failure {
+                                    model::Failure::Http {
+                                        retry_after_secs: Some(secs),
+                                        ..
+                                    } => Some(browser::format_time(
+                                        js_sys::Date::now() as i64 + i64::from(*secs) * 1000,
+                                        locale.as_deref(),
+                                    )),
+                                    _ => None,
+                                };
+                                Msg::SendFailed {
+                                    client_message_id: id,
+                                    failure,
+                                    retry_at,
+                                }
+                            }
                         });
                     }),
                 );
+            }
+            Cmd::Challenge { site_key } => {
+                let done = Closure::once_into_js(|token: Option<String>| {
+                    dispatch(token.map_or(Msg::ChallengeFailed, Msg::ChallengeSolved));
+                });
+                self.view.challenge(&site_key, &done);
             }
             Cmd::SendContact(request) => {
                 net::contact(

@@ -11,14 +11,16 @@
 //!   same request, so the edge never sees a message twice;
 //! - messages leave in the order they were written: only the head of the [`Model::outbox`] is
 //!   ever in flight;
-//! - nothing the shopper wrote is dropped silently: a refused message goes back to the input.
+//! - nothing the shopper wrote is dropped silently: a refused message goes back to the input;
+//! - a Turnstile token goes with one attempt only: it is cleared once that attempt has an
+//!   outcome, whatever it is.
 
 use std::collections::{BTreeMap, VecDeque};
 
 use ferry_shared::wire::{
     Away, ChatRequest, ChatResponse, Colors, Contact, ContactRequest, ContactResponse, Link,
-    MAX_ID_LEN, MAX_TEXT_CHARS, MAX_URL_LEN, Reply, SiteStatus, WIRE_VERSION, WidgetConfig,
-    is_locale_tag,
+    MAX_ID_LEN, MAX_TEXT_CHARS, MAX_TURNSTILE_TOKEN_LEN, MAX_URL_LEN, Reply, SiteStatus,
+    WIRE_VERSION, WidgetConfig, is_locale_tag,
 };
 use serde::Serialize;
 
@@ -33,6 +35,8 @@ pub const MAX_AUTO_ATTEMPTS: u32 = 8;
 pub const MAX_BACKOFF_MS: u32 = 30_000;
 /// The longest `Retry-After` the widget waits out by itself, in seconds.
 pub const MAX_AUTO_RETRY_SECS: u32 = 60;
+/// Turnstile challenges run for one message before it shows as not sent (with Retry).
+pub const MAX_CHALLENGES: u32 = 3;
 
 /// What the runtime knows at the moment the shopper sends: a fresh client message id and the
 /// page the shopper is on (single-page shops change it without reloading the widget).
@@ -147,7 +151,7 @@ pub struct Notice {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Config {
     Loading,
-    Ready(Settings),
+    Ready(Box<Settings>),
     Failed,
 }
 
@@ -163,6 +167,8 @@ pub struct Settings {
     pub link_hosts: Vec<String>,
     /// Open or away, when the config was loaded.
     pub status: Option<SiteStatus>,
+    /// The site's Turnstile key, for the check the edge may ask for before a handoff.
+    pub turnstile_site_key: Option<String>,
 }
 
 /// The contact form shown after a handoff that asked for an email.
@@ -224,6 +230,13 @@ pub struct Model {
     pub in_flight: bool,
     /// Failed attempts of the head of the outbox since it last went well.
     pub attempts: u32,
+    /// The Turnstile check running for the head of the outbox (its site key): the head waits.
+    pub challenge: Option<String>,
+    /// Checks run for the head of the outbox (at most [`MAX_CHALLENGES`] until Retry).
+    pub challenges: u32,
+    /// The head waits for the shopper's Retry, whatever happens (the edge said a person
+    /// cannot be reached through the chat for hours): nothing is attempted by itself.
+    pub held: bool,
     /// Bumped whenever a retry is scheduled, so only the latest timer counts.
     pub retry_generation: u32,
     /// What the browser says (`navigator.onLine` and its events).
@@ -258,7 +271,14 @@ pub enum Msg {
     SendFailed {
         client_message_id: String,
         failure: Failure,
+        /// `Retry-After` as the shopper's local date and time, formatted by the runtime
+        /// (the model has no clock).
+        retry_at: Option<String>,
     },
+    /// The Turnstile check gave a token for the head of the outbox.
+    ChallengeSolved(String),
+    /// The check could not run (its script blocked or offline) or ended in an error.
+    ChallengeFailed,
     /// The shopper pressed Retry: try whatever failed now.
     Retry,
     /// A scheduled retry is due; only the latest schedule counts.
@@ -293,6 +313,11 @@ pub enum Cmd {
     Emit(Event),
     /// Tell the shop's developer (the console) about a call that was ignored.
     Warn(String),
+    /// Run the Turnstile check with this site key; its outcome is [`Msg::ChallengeSolved`]
+    /// or [`Msg::ChallengeFailed`].
+    Challenge {
+        site_key: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -343,6 +368,9 @@ impl Model {
             outbox: VecDeque::new(),
             in_flight: false,
             attempts: 0,
+            challenge: None,
+            challenges: 0,
+            held: false,
             retry_generation: 0,
             online: true,
             notice: None,
@@ -463,6 +491,7 @@ impl Model {
             contact: identified.then(|| self.identity.clone()),
             country: None,
             previous_language: self.previous_language(),
+            turnstile_token: None,
         }
     }
 
@@ -539,9 +568,10 @@ impl Model {
         cmds
     }
 
-    /// Sends the head of the outbox, unless one is in flight or the browser is offline.
+    /// Sends the head of the outbox, unless one is in flight, the head waits for a check or
+    /// the shopper, or the browser is offline.
     fn send_next(&mut self) -> Vec<Cmd> {
-        if self.in_flight || !self.online {
+        if self.in_flight || self.challenge.is_some() || self.held || !self.online {
             return Vec::new();
         }
         let Some(request) = self.outbox.front().cloned() else {
@@ -582,7 +612,7 @@ impl Model {
         }
         self.outbox.pop_front();
         self.in_flight = false;
-        self.attempts = 0;
+        self.next_head();
         self.set_entry_state(&response.client_message_id, Delivery::Sent);
         if self.notice.as_ref().is_some_and(|n| n.retry) || self.outbox.is_empty() {
             self.notice = None;
@@ -646,7 +676,79 @@ impl Model {
         cmds
     }
 
-    fn send_failed(&mut self, client_message_id: String, failure: Failure) -> Vec<Cmd> {
+    /// The outbox has a new head (or none): its attempts, checks and hold start over.
+    fn next_head(&mut self) {
+        self.attempts = 0;
+        self.challenges = 0;
+        self.held = false;
+    }
+
+    /// `parts` as one notice, the shop's email last as the way out (when it is known):
+    /// sentences joined by a space, none after a CJK full stop.
+    fn sentences(&self, parts: &[Option<&str>]) -> String {
+        let email = self
+            .settings()
+            .map(|s| s.support_email.trim())
+            .filter(|e| !e.is_empty())
+            .map(|e| fill(self.ui.write_to, e));
+        let mut text = String::new();
+        for part in parts.iter().copied().chain([email.as_deref()]).flatten() {
+            if !text.is_empty() && !text.ends_with('。') {
+                text.push(' ');
+            }
+            text.push_str(part);
+        }
+        text
+    }
+
+    /// The edge wants a Turnstile token for the head: run the check, unless this message
+    /// has had its checks (or the site has no key to run one with).
+    fn challenge_head(&mut self) -> Vec<Cmd> {
+        let key = self.settings().and_then(|s| s.turnstile_site_key.clone());
+        match key {
+            Some(site_key) if self.challenges < MAX_CHALLENGES => {
+                self.challenges += 1;
+                self.challenge = Some(site_key.clone());
+                self.notice = None;
+                vec![Cmd::Challenge { site_key }]
+            }
+            _ => self.challenge_gave_up(),
+        }
+    }
+
+    /// The head stays in the outbox, not sent, with Retry and the shop's email.
+    fn challenge_gave_up(&mut self) -> Vec<Cmd> {
+        self.challenge = None;
+        if let Some(id) = self.outbox.front().map(|r| r.client_message_id.clone()) {
+            self.set_entry_state(&id, Delivery::Queued);
+        }
+        let text = self.sentences(&[Some(self.ui.not_sent)]);
+        self.notice = Some(Notice { text, retry: true });
+        vec![self.save()]
+    }
+
+    fn challenge_solved(&mut self, token: String) -> Vec<Cmd> {
+        if self.challenge.is_none() {
+            return Vec::new(); // no check is running: a stale callback
+        }
+        if token.is_empty() || token.len() > MAX_TURNSTILE_TOKEN_LEN {
+            // Not a token the edge would accept: as good as a failed check.
+            self.challenge = None;
+            return self.challenge_head();
+        }
+        self.challenge = None;
+        if let Some(head) = self.outbox.front_mut() {
+            head.turnstile_token = Some(token);
+        }
+        self.send_next()
+    }
+
+    fn send_failed(
+        &mut self,
+        client_message_id: String,
+        failure: Failure,
+        retry_at: Option<String>,
+    ) -> Vec<Cmd> {
         let ui = self.ui;
         let is_head = self
             .outbox
@@ -656,25 +758,48 @@ impl Model {
             return Vec::new();
         }
         self.in_flight = false;
+        // The attempt is over: its token (if any) is spent, whatever the edge made of it.
+        if let Some(head) = self.outbox.front_mut() {
+            head.turnstile_token = None;
+        }
+        let code = match &failure {
+            Failure::Http { code, .. } => code.as_deref().unwrap_or_default(),
+            _ => "",
+        };
+        if matches!(code, "challenge_required" | "challenge_failed") {
+            return self.challenge_head();
+        }
+        if code == "handoff_limit" {
+            // Too many handoffs from this address: hours, not seconds. Keep the message,
+            // say so calmly, and leave the next attempt to the shopper.
+            self.held = true;
+            self.retry_generation += 1; // a pending timer is now moot
+            self.set_entry_state(&client_message_id, Delivery::Queued);
+            let try_after = retry_at.map(|when| fill(ui.try_after, &when));
+            let text = self.sentences(&[Some(ui.no_person), try_after.as_deref()]);
+            self.notice = Some(Notice { text, retry: true });
+            return vec![self.save()];
+        }
         if !failure.retryable() {
             // The server refused this text: take it out of the log and give it back to the
             // shopper to change, unless they have typed something new meanwhile.
             let request = self.outbox.pop_front();
             let text = request.map(|r| r.text).unwrap_or_default();
-            self.attempts = 0;
+            self.next_head();
             self.entries
                 .retain(|e| !matches!(e, Entry::Shopper { id, .. } if *id == client_message_id));
             if self.draft.trim().is_empty() {
                 self.draft = text;
             }
-            let refused = match &failure {
-                Failure::Http { status: 413, .. } => ui.refused_long,
-                _ => ui.refused,
+            let text = match &failure {
+                Failure::Http { status: 413, .. } => ui.refused_long.into(),
+                // Not this text's fault (`origin_not_allowed`): rephrasing would not help.
+                Failure::Http {
+                    status: 401 | 403, ..
+                } => self.sentences(&[Some(ui.not_sent)]),
+                _ => ui.refused.into(),
             };
-            self.notice = Some(Notice {
-                text: refused.into(),
-                retry: false,
-            });
+            self.notice = Some(Notice { text, retry: false });
             let mut cmds = vec![Cmd::Focus(Focus::Input)];
             cmds.extend(self.send_next());
             cmds.push(self.save());
@@ -838,6 +963,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                 support_email: config.support_email,
                 link_hosts: config.link_hosts,
                 status: config.status,
+                turnstile_site_key: config.turnstile_site_key.filter(|k| !k.trim().is_empty()),
             };
             // The panel speaks the shopper's language if it can; else the shop's.
             let requested = primary_subtag(&model.requested_lang).unwrap_or("");
@@ -845,7 +971,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                 model.set_ui_lang(&lang);
             }
             model.lang = lang;
-            model.config = Config::Ready(settings);
+            model.config = Config::Ready(Box::new(settings));
             if model.outbox.is_empty() {
                 model.notice = None;
             }
@@ -885,9 +1011,19 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::SendFailed {
             client_message_id,
             failure,
-        } => model.send_failed(client_message_id, failure),
+            retry_at,
+        } => model.send_failed(client_message_id, failure, retry_at),
+        Msg::ChallengeSolved(token) => model.challenge_solved(token),
+        Msg::ChallengeFailed => {
+            if model.challenge.is_none() {
+                return Vec::new();
+            }
+            model.challenge_gave_up()
+        }
         Msg::Retry => {
-            model.attempts = 0;
+            if model.challenge.is_none() {
+                model.next_head();
+            }
             model.retry_now()
         }
         Msg::RetryDue(generation) => {
@@ -910,7 +1046,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Offline => {
             model.online = false;
-            if !model.outbox.is_empty() {
+            // A held message waits for the shopper anyway: its notice (and email) stays.
+            if !model.outbox.is_empty() && !model.held {
                 model.notice = Some(Notice {
                     text: model.ui.queued.into(),
                     retry: false,
@@ -1007,6 +1144,13 @@ fn is_time_zone(tz: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"/_+-".contains(&b))
 }
 
+/// `template` with its one `{placeholder}` replaced by `value`.
+fn fill(template: &str, value: &str) -> String {
+    let (before, rest) = template.split_once('{').unwrap_or((template, "}"));
+    let after = rest.split_once('}').map_or("", |(_, after)| after);
+    [before, value, after].concat()
+}
+
 /// Only https links are kept; anything else (`http:`, `javascript:`, `data:`) is dropped.
 pub fn is_https(url: &str) -> bool {
     url.get(..8)
@@ -1065,7 +1209,45 @@ mod tests {
                 }),
                 reply_within_hours: 4,
             }),
+            turnstile_site_key: None,
         }
+    }
+
+    const SITE_KEY: &str = "1x00000000000000000000AA";
+
+    /// The German model with a loaded config whose site asks for Turnstile checks.
+    fn checked_model() -> Model {
+        let mut m = model();
+        update(
+            &mut m,
+            Msg::ConfigLoaded(WidgetConfig {
+                turnstile_site_key: Some(SITE_KEY.into()),
+                ..config()
+            }),
+        );
+        m
+    }
+
+    fn http(status: u16, code: &str, retry_after_secs: Option<u32>) -> Failure {
+        Failure::Http {
+            status,
+            code: Some(code.into()),
+            retry_after_secs,
+        }
+    }
+
+    /// The requests among `cmds`.
+    fn requests(cmds: &[Cmd]) -> Vec<&ChatRequest> {
+        cmds.iter()
+            .filter_map(|c| match c {
+                Cmd::Send(r) => Some(&**r),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn notice_text(m: &Model) -> &str {
+        m.notice.as_ref().map_or("", |n| n.text.as_str())
     }
 
     fn typed(model: &mut Model, text: &str, id: &str) -> Vec<Cmd> {
@@ -1129,6 +1311,7 @@ mod tests {
         Msg::SendFailed {
             client_message_id: id.into(),
             failure,
+            retry_at: None,
         }
     }
 
@@ -1728,5 +1911,319 @@ mod tests {
         assert_eq!(backoff_ms(3), 4000);
         assert_eq!(backoff_ms(40), MAX_BACKOFF_MS);
         assert!(is_https("HTTPS://kestrel.example") && !is_https("http://x") && !is_https("javas"));
+        assert_eq!(
+            fill("Try again after {when}.", "9:30"),
+            "Try again after 9:30."
+        );
+        assert_eq!(fill("{email} へ", "a@b.example"), "a@b.example へ");
+    }
+
+    #[test]
+    fn a_burst_limit_waits_out_retry_after_then_resends_the_same_request() {
+        let mut m = checked_model();
+        let cmds = typed(&mut m, "shipping?", "m1");
+        let sent = requests(&cmds)[0].clone();
+        let cmds = update(&mut m, failed("m1", http(429, "rate_limited", Some(10))));
+        assert_eq!(
+            cmds.iter()
+                .filter(|c| matches!(c, Cmd::RetryLater { .. }))
+                .collect::<Vec<_>>(),
+            [&Cmd::RetryLater {
+                ms: 10_000,
+                generation: m.retry_generation
+            }],
+            "waits out Retry-After, not the 1 s backoff"
+        );
+        assert_eq!(
+            m.notice,
+            Some(Notice {
+                text: m.ui.busy.into(),
+                retry: true
+            })
+        );
+        assert_eq!(state_of(&m, "m1"), Some(Delivery::Queued));
+        assert_eq!(m.outbox.len(), 1);
+        let due = Msg::RetryDue(m.retry_generation);
+        let cmds = update(&mut m, due);
+        assert_eq!(
+            requests(&cmds),
+            [&sent],
+            "the same request, same client message id"
+        );
+        update(&mut m, Msg::Replied(response("m1", answer("a", &[]))));
+        assert_eq!(m.notice, None);
+    }
+
+    #[test]
+    fn a_handoff_limit_keeps_the_message_and_waits_for_the_shopper() {
+        let mut m = checked_model();
+        let cmds = typed(&mut m, "Can I order 200 shirts?", "m1");
+        let sent = requests(&cmds)[0].clone();
+        let cmds = update(
+            &mut m,
+            Msg::SendFailed {
+                client_message_id: "m1".into(),
+                failure: http(429, "handoff_limit", Some(7 * 3600)),
+                retry_at: Some("Di., 1. Dez., 23:05".into()),
+            },
+        );
+        assert!(
+            !cmds
+                .iter()
+                .any(|c| matches!(c, Cmd::RetryLater { .. } | Cmd::Send(_))),
+            "no automatic attempt: {cmds:?}"
+        );
+        assert!(matches!(cmds.as_slice(), [Cmd::Save(_)]), "{cmds:?}");
+        assert_eq!(
+            notice_text(&m),
+            "Über den Chat ist gerade kein Mensch erreichbar. Versuchen Sie es ab Di., 1. Dez., \
+             23:05 erneut. Sie können uns auch an help@kestrel.example schreiben."
+        );
+        assert!(m.notice.as_ref().is_some_and(|n| n.retry));
+        assert_eq!(state_of(&m, "m1"), Some(Delivery::Queued), "kept, not lost");
+        assert_eq!(m.outbox.front(), Some(&sent));
+        assert!(!m.sending());
+
+        // Nothing sends it by itself: not the network coming back, not an old timer, not the
+        // next message (which waits behind it, in order).
+        assert_eq!(update(&mut m, Msg::Offline), Vec::new());
+        assert_eq!(sends(&update(&mut m, Msg::Online)), Vec::<&str>::new());
+        for generation in 0..=m.retry_generation {
+            assert_eq!(update(&mut m, Msg::RetryDue(generation)), Vec::new());
+        }
+        assert_eq!(sends(&typed(&mut m, "hello?", "m2")), Vec::<&str>::new());
+        assert!(notice_text(&m).contains("help@kestrel.example"));
+
+        // The Retry button sends it again, as it was.
+        let cmds = update(&mut m, Msg::Retry);
+        assert_eq!(requests(&cmds), [&sent]);
+        assert_eq!(m.notice, None);
+        // Still limited: the same calm notice (without a time if the edge gave none).
+        update(&mut m, failed("m1", http(429, "handoff_limit", None)));
+        assert_eq!(
+            notice_text(&m),
+            format!(
+                "{} {}",
+                m.ui.no_person,
+                m.ui.write_to.replace("{email}", "help@kestrel.example")
+            )
+        );
+        // Later it goes through, and the message behind it follows by itself.
+        update(&mut m, Msg::Retry);
+        let cmds = update(&mut m, Msg::Replied(response("m1", handoff(false, false))));
+        assert_eq!(sends(&cmds), ["m2"]);
+        assert!(!m.held);
+    }
+
+    #[test]
+    fn a_challenge_runs_then_the_same_request_goes_again_with_a_token_used_once() {
+        let mut m = checked_model();
+        let cmds = typed(&mut m, "Can I order 200 shirts?", "m1");
+        let first = requests(&cmds)[0].clone();
+        assert_eq!(first.turnstile_token, None);
+        let cmds = update(&mut m, failed("m1", http(403, "challenge_required", None)));
+        assert_eq!(
+            cmds,
+            [Cmd::Challenge {
+                site_key: SITE_KEY.into()
+            }]
+        );
+        assert_eq!(m.challenge.as_deref(), Some(SITE_KEY));
+        assert_eq!(m.notice, None, "no error while the check runs");
+        // While it runs, nothing else sends the message.
+        assert_eq!(sends(&update(&mut m, Msg::Online)), Vec::<&str>::new());
+        assert_eq!(sends(&update(&mut m, Msg::Retry)), Vec::<&str>::new());
+        assert_eq!(
+            sends(&typed(&mut m, "and in blue?", "m2")),
+            Vec::<&str>::new()
+        );
+
+        let cmds = update(&mut m, Msg::ChallengeSolved("tok-1".into()));
+        let [again] = requests(&cmds)[..] else {
+            panic!("{cmds:?}")
+        };
+        assert_eq!(
+            again,
+            &ChatRequest {
+                turnstile_token: Some("tok-1".into()),
+                ..first.clone()
+            },
+            "the same request (same client message id), now with the token"
+        );
+        assert_eq!(again.validate(), Ok(()));
+        assert_eq!(m.challenge, None);
+        // A second callback of the same check is ignored.
+        assert_eq!(
+            update(&mut m, Msg::ChallengeSolved("tok-1".into())),
+            Vec::new()
+        );
+
+        // The attempt fails on the way: the token is spent, the retry goes without it.
+        update(&mut m, failed("m1", Failure::Network));
+        assert_eq!(
+            m.outbox.front().and_then(|r| r.turnstile_token.clone()),
+            None
+        );
+        let due = Msg::RetryDue(m.retry_generation);
+        let cmds = update(&mut m, due);
+        assert_eq!(requests(&cmds), [&first]);
+        // The edge asks again: a second check, and this time the answer comes.
+        let cmds = update(&mut m, failed("m1", http(403, "challenge_required", None)));
+        assert!(matches!(cmds.as_slice(), [Cmd::Challenge { .. }]));
+        let cmds = update(&mut m, Msg::ChallengeSolved("tok-2".into()));
+        assert_eq!(requests(&cmds)[0].turnstile_token.as_deref(), Some("tok-2"));
+        let cmds = update(&mut m, Msg::Replied(response("m1", handoff(false, false))));
+        // The next message goes without a token, and gets its own checks.
+        let [next] = requests(&cmds)[..] else {
+            panic!("{cmds:?}")
+        };
+        assert_eq!(
+            (next.client_message_id.as_str(), &next.turnstile_token),
+            ("m2", &None)
+        );
+        assert_eq!((m.challenges, m.challenge.as_deref()), (0, None));
+    }
+
+    #[test]
+    fn a_rejected_token_gets_a_new_check_up_to_three() {
+        let mut m = checked_model();
+        let first = requests(&typed(&mut m, "wholesale?", "m1"))[0].clone();
+        let mut codes = vec!["challenge_required", "challenge_failed", "challenge_failed"];
+        let mut tokens = Vec::new();
+        for (round, code) in codes.drain(..).enumerate() {
+            let cmds = update(&mut m, failed("m1", http(403, code, None)));
+            assert!(
+                matches!(cmds.as_slice(), [Cmd::Challenge { site_key }] if site_key == SITE_KEY),
+                "round {round}: {cmds:?}"
+            );
+            let token = format!("tok-{round}");
+            let cmds = update(&mut m, Msg::ChallengeSolved(token.clone()));
+            let [request] = requests(&cmds)[..] else {
+                panic!("{cmds:?}")
+            };
+            assert_eq!(request.client_message_id, "m1");
+            assert_eq!(request.text, first.text);
+            tokens.push(request.turnstile_token.clone().unwrap_or_default());
+        }
+        assert_eq!(
+            tokens,
+            ["tok-0", "tok-1", "tok-2"],
+            "a fresh token each round"
+        );
+        // The third check was the last: its token works.
+        update(&mut m, Msg::Replied(response("m1", handoff(false, false))));
+        assert!(m.outbox.is_empty() && m.notice.is_none());
+        assert_eq!(state_of(&m, "m1"), Some(Delivery::Sent));
+    }
+
+    #[test]
+    fn three_failed_checks_leave_the_message_not_sent_with_retry() {
+        let mut m = checked_model();
+        let first = requests(&typed(&mut m, "wholesale?", "m1"))[0].clone();
+        update(&mut m, failed("m1", http(403, "challenge_required", None)));
+        for round in 1..=MAX_CHALLENGES {
+            let cmds = update(&mut m, Msg::ChallengeSolved(format!("tok-{round}")));
+            assert_eq!(sends(&cmds), ["m1"]);
+            let cmds = update(&mut m, failed("m1", http(403, "challenge_failed", None)));
+            if round < MAX_CHALLENGES {
+                assert!(
+                    matches!(cmds.as_slice(), [Cmd::Challenge { .. }]),
+                    "{cmds:?}"
+                );
+            } else {
+                assert!(matches!(cmds.as_slice(), [Cmd::Save(_)]), "{cmds:?}");
+            }
+        }
+        assert_eq!(m.challenge, None);
+        assert_eq!(
+            notice_text(&m),
+            format!(
+                "{} {}",
+                m.ui.not_sent,
+                m.ui.write_to.replace("{email}", "help@kestrel.example")
+            )
+        );
+        assert!(m.notice.as_ref().is_some_and(|n| n.retry));
+        assert_eq!(state_of(&m, "m1"), Some(Delivery::Queued));
+        assert_eq!(m.outbox.front(), Some(&first), "kept, and without a token");
+        // Retry starts over: the same request, and three checks again.
+        assert_eq!(requests(&update(&mut m, Msg::Retry)), [&first]);
+        let cmds = update(&mut m, failed("m1", http(403, "challenge_required", None)));
+        assert!(matches!(cmds.as_slice(), [Cmd::Challenge { .. }]));
+    }
+
+    #[test]
+    fn a_check_that_cannot_run_shows_not_sent_with_retry_and_the_email() {
+        let mut m = checked_model();
+        let first = requests(&typed(&mut m, "wholesale?", "m1"))[0].clone();
+        update(&mut m, failed("m1", http(403, "challenge_required", None)));
+        // The script is blocked (CSP), the browser offline, or the check errs.
+        let cmds = update(&mut m, Msg::ChallengeFailed);
+        assert!(matches!(cmds.as_slice(), [Cmd::Save(_)]), "{cmds:?}");
+        assert_eq!(m.challenge, None, "no hang: the check is over");
+        assert_eq!(
+            notice_text(&m),
+            "Ihre Nachricht wurde nicht gesendet. Sie können uns auch an help@kestrel.example \
+             schreiben."
+        );
+        assert!(m.notice.as_ref().is_some_and(|n| n.retry));
+        assert_eq!(state_of(&m, "m1"), Some(Delivery::Queued));
+        // A late callback changes nothing; Retry sends the message again.
+        assert_eq!(update(&mut m, Msg::ChallengeFailed), Vec::new());
+        assert_eq!(
+            update(&mut m, Msg::ChallengeSolved("late".into())),
+            Vec::new()
+        );
+        assert_eq!(requests(&update(&mut m, Msg::Retry)), [&first]);
+        // A token the edge could not accept counts as a failed check, not a send.
+        update(&mut m, failed("m1", http(403, "challenge_required", None)));
+        let cmds = update(&mut m, Msg::ChallengeSolved(String::new()));
+        assert!(
+            matches!(cmds.as_slice(), [Cmd::Challenge { .. }]),
+            "{cmds:?}"
+        );
+        assert_eq!(m.challenges, 2);
+    }
+
+    #[test]
+    fn a_check_the_config_has_no_key_for_is_not_sent_with_retry() {
+        // The config has not loaded (or predates the site's [turnstile]): no key to run with.
+        let mut m = model();
+        typed(&mut m, "wholesale?", "m1");
+        let cmds = update(&mut m, failed("m1", http(403, "challenge_required", None)));
+        assert!(
+            !cmds.iter().any(|c| matches!(c, Cmd::Challenge { .. })),
+            "{cmds:?}"
+        );
+        assert_eq!(notice_text(&m), m.ui.not_sent, "no email before the config");
+        assert!(m.notice.as_ref().is_some_and(|n| n.retry));
+        assert_eq!(m.outbox.len(), 1);
+    }
+
+    #[test]
+    fn origin_not_allowed_is_not_retried() {
+        let mut m = checked_model();
+        typed(&mut m, "shipping?", "m1");
+        m.draft.clear();
+        let cmds = update(&mut m, failed("m1", http(403, "origin_not_allowed", None)));
+        assert!(
+            !cmds.iter().any(|c| matches!(
+                c,
+                Cmd::RetryLater { .. } | Cmd::Send(_) | Cmd::Challenge { .. }
+            )),
+            "{cmds:?}"
+        );
+        let notice = m.notice.clone().expect("a notice");
+        assert!(!notice.retry, "retrying cannot help");
+        assert!(
+            notice.text.starts_with(m.ui.not_sent) && notice.text.contains("help@kestrel.example"),
+            "{}",
+            notice.text
+        );
+        // As with any refused message: it leaves the outbox and the text goes back to the input.
+        assert!(m.outbox.is_empty() && !m.sending());
+        assert_eq!(state_of(&m, "m1"), None);
+        assert_eq!(m.draft, "shipping?");
+        assert_eq!(update(&mut m, Msg::Online), Vec::new());
     }
 }

@@ -31,12 +31,28 @@ extern "C" {
 /// Where a result goes: called exactly once.
 pub type Done<T> = Box<dyn FnOnce(Result<T, Failure>)>;
 
+/// `{api}/v1/{path}?site={site}`, the site id percent-encoded: every request names its site
+/// in the URL, so the edge can answer a CORS preflight (which has no body) per site.
+pub fn endpoint(api: &str, path: &str, site: &str) -> String {
+    let mut url = format!("{api}/v1/{path}?site=");
+    for b in site.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            url.push(char::from(b));
+        } else {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            url.push('%');
+            url.push(char::from(HEX[usize::from(b >> 4)]));
+            url.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+    url
+}
+
 /// The site's widget configuration.
 pub fn config(api: &str, site: &str, done: Done<WidgetConfig>) {
-    let site = String::from(js_sys::encode_uri_component(site));
     call(
         "GET",
-        &format!("{api}/v1/config?site={site}"),
+        &endpoint(api, "config", site),
         None,
         Box::new(|body| {
             done(body.and_then(|b| decode::widget_config(&b).ok_or(Failure::Malformed)))
@@ -47,8 +63,7 @@ pub fn config(api: &str, site: &str, done: Done<WidgetConfig>) {
 /// Sends one shopper message; retries must pass the same request (same client message id).
 pub fn chat(api: &str, request: &ChatRequest, done: Done<ChatResponse>) {
     post(
-        api,
-        "chat",
+        &endpoint(api, "chat", &request.site),
         serde_json::to_string(request),
         Box::new(|body| {
             done(body.and_then(|b| decode::chat_response(&b).ok_or(Failure::Malformed)))
@@ -59,8 +74,7 @@ pub fn chat(api: &str, request: &ChatRequest, done: Done<ChatResponse>) {
 /// Leaves the shopper's email (and order number) for a handoff that asked for them.
 pub fn contact(api: &str, request: &ContactRequest, done: Done<ContactResponse>) {
     post(
-        api,
-        "contact",
+        &endpoint(api, "contact", &request.site),
         serde_json::to_string(request),
         Box::new(|body| {
             done(body.and_then(|b| decode::contact_response(&b).ok_or(Failure::Malformed)))
@@ -68,9 +82,9 @@ pub fn contact(api: &str, request: &ContactRequest, done: Done<ContactResponse>)
     );
 }
 
-fn post(api: &str, path: &str, json: serde_json::Result<String>, done: Done<JsValue>) {
+fn post(url: &str, json: serde_json::Result<String>, done: Done<JsValue>) {
     match json {
-        Ok(json) => call("POST", &format!("{api}/v1/{path}"), Some(json), done),
+        Ok(json) => call("POST", url, Some(json), done),
         Err(_) => done(Err(Failure::Malformed)),
     }
 }
@@ -96,5 +110,27 @@ fn outcome(status: u16, body: JsValue, retry_after: Option<String>) -> Result<Js
             code: has_body.then(|| decode::error_code(&body)).flatten(),
             retry_after_secs: retry_after.and_then(|v| v.trim().parse().ok()),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::endpoint;
+
+    #[test]
+    fn every_url_names_its_site() {
+        let api = "https://ferry.example";
+        assert_eq!(
+            endpoint(api, "chat", "demo"),
+            "https://ferry.example/v1/chat?site=demo"
+        );
+        assert_eq!(
+            endpoint(api, "contact", "kestrel_goods-2"),
+            "https://ferry.example/v1/contact?site=kestrel_goods-2"
+        );
+        assert_eq!(
+            endpoint(api, "config", "a b&c=d/é"),
+            "https://ferry.example/v1/config?site=a%20b%26c%3Dd%2F%C3%A9"
+        );
     }
 }

@@ -18,6 +18,7 @@ use std::rc::Rc;
 use ferry_shared::wire::{Colors, SiteStatus};
 use js_sys::Array;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
     CssStyleSheet, Document, Element, Event, HtmlElement, HtmlInputElement, KeyboardEvent,
@@ -38,6 +39,12 @@ const ICON_SEND: &str = "M4 12h15M13 6l6 6-6 6";
 /// Where the view sends what the shopper did.
 pub type Dispatch = Rc<dyn Fn(Msg)>;
 
+#[wasm_bindgen(module = "/src/turnstile.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = ferryChallenge)]
+    fn ferry_challenge(el: &Element, site_key: &str, done: &JsValue);
+}
+
 pub struct View {
     root: ShadowRoot,
     doc: Document,
@@ -53,6 +60,9 @@ pub struct View {
     notice_text: Element,
     retry: Element,
     chips: Element,
+    challenge: Element,
+    challenge_label: Element,
+    challenge_box: Element,
     contact: Element,
     contact_prompt: Element,
     email_label: Element,
@@ -155,6 +165,15 @@ impl View {
         let chips = el("div", "ferry-chips")?;
         chips.set_attribute("role", "group")?;
 
+        // Where Turnstile draws its check (only when it needs the shopper), under a label.
+        let challenge = el("div", "ferry-challenge")?;
+        challenge.set_attribute("role", "status")?;
+        challenge.set_attribute("hidden", "")?;
+        let challenge_label = el("p", "ferry-challenge-label")?;
+        let challenge_box = el("div", "ferry-challenge-box")?;
+        challenge.append_child(&challenge_label)?;
+        challenge.append_child(&challenge_box)?;
+
         // The contact form after a handoff that asks where to reply. `novalidate`: the model
         // validates, so the message is in the panel's language, not the browser's.
         let contact = el("form", "ferry-contact")?;
@@ -218,7 +237,7 @@ impl View {
         form.append_child(&input)?;
         form.append_child(&send)?;
 
-        for part in [&header, &log, &contact, &notice, &chips, &form] {
+        for part in [&header, &log, &contact, &notice, &chips, &challenge, &form] {
             panel.append_child(part)?;
         }
         root.append_child(&panel)?;
@@ -351,6 +370,9 @@ impl View {
             notice_text,
             retry,
             chips,
+            challenge,
+            challenge_label,
+            challenge_box,
             contact,
             contact_prompt,
             email_label,
@@ -441,6 +463,12 @@ impl View {
         self.log
             .set_attribute("aria-busy", if sending { "true" } else { "false" })?;
 
+        // A message held back by the handoff limit is news, not an error: a calmer colour.
+        self.notice.set_class_name(if model.held {
+            "ferry-error ferry-calm"
+        } else {
+            "ferry-error"
+        });
         if model.notice != state.notice {
             match &model.notice {
                 Some(notice) => {
@@ -468,6 +496,9 @@ impl View {
                 .toggle_attribute_with_force("hidden", chips.is_empty())?;
             state.chips = chips.to_vec();
         }
+
+        self.challenge
+            .toggle_attribute_with_force("hidden", model.challenge.is_none())?;
 
         if self.input.value() != model.draft {
             self.input.set_value(&model.draft);
@@ -545,6 +576,12 @@ impl View {
         Ok(())
     }
 
+    /// Runs the Turnstile check in the panel (shown by the render that asked for it);
+    /// `done(token)` is called once, with null if the check could not run or failed.
+    pub fn challenge(&self, site_key: &str, done: &JsValue) {
+        ferry_challenge(&self.challenge_box, site_key, done);
+    }
+
     /// Moves keyboard focus.
     pub fn focus(&self, target: Focus) {
         let _ = match target {
@@ -570,6 +607,7 @@ impl View {
         self.typing.set_attribute("title", ui.loading)?;
         self.retry.set_text_content(Some(ui.retry));
         self.chips.set_attribute("aria-label", ui.suggestions)?;
+        self.challenge_label.set_text_content(Some(ui.check));
         self.label.set_text_content(Some(ui.input_label));
         self.input.set_placeholder(ui.placeholder);
         self.send.set_attribute("aria-label", ui.send)?;

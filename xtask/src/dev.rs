@@ -38,7 +38,7 @@ pub fn run(opts: &Options) -> Result<()> {
     let inbox_state = inbox::State::new(Some(&secret))?;
     let inbox_server = inbox::listen(inbox_port)?;
     std::thread::spawn(move || {
-        inbox::serve_on(&inbox_server, &Mutex::new(inbox_state));
+        inbox::serve_on(&inbox_server, &Mutex::new(inbox_state), true);
         eprintln!("\x1b[1;31minbox stopped accepting connections\x1b[0m");
     });
     // Every destination of the demo site points at this inbox (see edge/wrangler.toml [vars]).

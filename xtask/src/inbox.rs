@@ -200,12 +200,13 @@ pub fn serve(port: u16, secret: Option<String>) -> Result<()> {
              deliveries; pass --secret whsec_… or set WEBHOOK_SECRET to verify)\x1b[0m"
         );
     }
-    serve_on(&server, &Mutex::new(state));
+    serve_on(&server, &Mutex::new(state), true);
     anyhow::bail!("the inbox stopped accepting connections")
 }
 
 /// Answers requests until `server.unblock()` is called or the server stops accepting.
-pub fn serve_on(server: &Server, state: &Mutex<State>) {
+/// `print`: a line in the terminal per request (the load test keeps quiet).
+pub fn serve_on(server: &Server, state: &Mutex<State>, print: bool) {
     for mut request in server.incoming_requests() {
         let method = request.method().as_str().to_string();
         let url = request.url().to_string();
@@ -236,7 +237,9 @@ pub fn serve_on(server: &Server, state: &Mutex<State>) {
             Ok(_) => {
                 let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
                 let reply = handle(&mut state, &method, &url, &headers, &body, now_ms());
-                log(&state, &method, &url, &reply.event);
+                if print {
+                    log(&state, &method, &url, &reply.event);
+                }
                 reply
             }
         };
@@ -252,7 +255,7 @@ pub fn serve_on(server: &Server, state: &Mutex<State>) {
     }
 }
 
-fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
@@ -1445,7 +1448,7 @@ mod tests {
         let state = Arc::new(Mutex::new(State::new(Some(SECRET)).expect("secret")));
         let thread = {
             let (server, state) = (Arc::clone(&server), Arc::clone(&state));
-            std::thread::spawn(move || serve_on(&server, &state))
+            std::thread::spawn(move || serve_on(&server, &state, false))
         };
 
         // The server checks signatures against the real clock.

@@ -2,7 +2,9 @@
 
 mod build;
 mod dev;
+mod fuzz;
 mod inbox;
+mod load;
 mod proc;
 mod setup;
 mod size;
@@ -24,6 +26,14 @@ cargo xtask <command>
                  npm packages incl. Node 22; add --browser for Chromium)
   build          build the widget, the storefront assets and the Worker
   build-worker   build the Worker if it is out of date (wrangler's build command)
+  fuzz [TARGET…] run the cargo-fuzz targets in fuzz/ (site_file chat_request webhook_verify
+                 mask_cards; all by default) for --secs N each (default 60), one job, corpus in
+                 target/fuzz-corpus/; fails if any finds a crash. Needs nightly (or falls back
+                 to RUSTC_BOOTSTRAP=1); installs cargo-fuzz. Not part of `test`.
+  load           a bounded load test of the chat API in workerd (open loop, fixed rate),
+                 then of a fixed-JSON baseline Worker; report in target/load-report.json.
+                 Options: --rate N (req/s, default 40), --secs N (default 30),
+                 --handoffs PERCENT (default 20), --connections N (default 32), --no-baseline.
   inbox          run only the local inbox (agents' view: http://127.0.0.1:8788/).
                  Options: --port N, --secret whsec_… (or env WEBHOOK_SECRET) to verify
                  Standard Webhooks signatures; without one it accepts unsigned deliveries.
@@ -76,7 +86,9 @@ fn dispatch(args: &[String]) -> anyhow::Result<()> {
             build::site(&tools)?;
             build::worker(&tools, rest.iter().any(|a| a == "--force"))
         }
+        Some("fuzz") => fuzz::run_cli(rest),
         Some("build-worker") => build::worker(&setup::locate()?, false),
+        Some("load") => load::run(&load::parse(rest)?),
         Some("inbox") => {
             let port = flag(rest, "--port", 8788)?;
             let secret = match rest.iter().position(|a| a == "--secret") {
