@@ -8,11 +8,10 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { chat, eventually, ROOT, shopperAddress, startReceiver, startWorker } from './harness.mjs';
+import { chat, eventually, ROOT, shopperAddress, startReceiver, startSiteverify, startWorker } from './harness.mjs';
 
 const SITE_FILE = readFileSync(path.join(ROOT, 'edge/sites/demo.toml'), 'utf8');
 const limit = (name) => Number(SITE_FILE.match(new RegExp(`^${name} = (\\d+)$`, 'm'))[1]);
@@ -238,46 +237,6 @@ describe('edge guard: origins, limits, handoff cap', () => {
   });
 });
 
-/// A stand-in for Cloudflare's siteverify: tokens it issued verify once per its own
-/// bookkeeping only if `strict` (like Cloudflare); otherwise it accepts an issued token every
-/// time, so Ferry's own replay check is what refuses a reuse.
-async function startSiteverify() {
-  const issued = new Set();
-  const calls = [];
-  let strict = false;
-  const seen = new Set();
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      let body = {};
-      try { body = JSON.parse(text); } catch { body = Object.fromEntries(new URLSearchParams(text)); }
-      calls.push({ body, headers: req.headers });
-      let answer;
-      if (body.secret !== SECRET) answer = { success: false, 'error-codes': ['invalid-input-secret'] };
-      else if (!issued.has(body.response)) answer = { success: false, 'error-codes': ['invalid-input-response'] };
-      else if (strict && seen.has(body.response)) answer = { success: false, 'error-codes': ['timeout-or-duplicate'] };
-      else answer = { success: true, hostname: '127.0.0.1' };
-      seen.add(body.response);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(answer));
-    });
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${server.address().port}/siteverify`,
-    calls,
-    issue() {
-      const token = `tok-${Math.random().toString(36).slice(2)}${Date.now()}`;
-      issued.add(token);
-      return token;
-    },
-    set strict(v) { strict = v; },
-    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
-  };
-}
-
 const SITE_KEY = '1x00000000000000000000AA';
 const SECRET = '1x0000000000000000000000000000000AA';
 
@@ -288,7 +247,7 @@ describe('edge guard: Turnstile before handoffs', () => {
 
   before(async () => {
     receiver = await startReceiver();
-    verify = await startSiteverify();
+    verify = await startSiteverify({ secret: SECRET, strict: false });
     worker = await startWorker({
       webhookUrl: receiver.url,
       vars: { TURNSTILE_SITE_KEY: SITE_KEY, TURNSTILE_SECRET: SECRET, TURNSTILE_VERIFY_URL: verify.url },
@@ -309,11 +268,11 @@ describe('edge guard: Turnstile before handoffs', () => {
     const answer = await chat(worker.base, { text: ANSWERABLE });
     assert.equal(answer.status, 200);
     assert.equal(answer.json.reply.kind, 'answer');
-    const before = verify.calls.length;
+    const before = verify.verifications.length;
     const res = await chat(worker.base, { text: HANDOFF });
     assertError(res, 403, 'challenge_required');
     assert.match(res.json.error.message, /turnstile_token/);
-    assert.equal(verify.calls.length, before, 'nothing to verify');
+    assert.equal(verify.verifications.length, before, 'nothing to verify');
     assert.equal(worker.query(`SELECT COUNT(*) AS n FROM handoffs WHERE conversation_id = '${res.request.conversation_id}'`)[0].n, 0);
   });
 
@@ -323,23 +282,23 @@ describe('edge guard: Turnstile before handoffs', () => {
     const res = await chat(worker.base, { text: HANDOFF, turnstile_token: token }, { 'cf-connecting-ip': address });
     assert.equal(res.status, 200, JSON.stringify(res.json));
     assert.equal(res.json.reply.kind, 'handoff');
-    const call = verify.calls.at(-1);
-    assert.equal(call.body.response, token);
-    assert.equal(call.body.secret, SECRET, 'the secret comes from the Worker secret the site file names');
-    assert.equal(call.body.remoteip, address);
+    const call = verify.verifications.at(-1);
+    assert.equal(call.token, token);
+    assert.equal(call.secret, SECRET, 'the secret comes from the Worker secret the site file names');
+    assert.equal(call.remoteip, address);
     await receiver.waitFor((r) => r.body?.ticket === res.json.reply.ticket);
 
     // The widget retrying the same message (same ids) gets the same reply, no new check.
-    const calls = verify.calls.length;
+    const calls = verify.verifications.length;
     const retry = await chat(worker.base, res.request);
     assert.deepEqual(retry.json, res.json);
-    assert.equal(verify.calls.length, calls);
+    assert.equal(verify.verifications.length, calls);
 
     // The token on another message: refused by Ferry itself, though this stub would accept it.
     const replay = await chat(worker.base, { text: `${HANDOFF} again`, turnstile_token: token });
     assertError(replay, 403, 'challenge_failed');
     assert.match(replay.json.error.message, /used before/);
-    assert.equal(verify.calls.length, calls, 'a replay is refused before siteverify is asked');
+    assert.equal(verify.verifications.length, calls, 'a replay is refused before siteverify is asked');
   });
 
   test('a token siteverify rejects is 403 challenge_failed with its reason; nothing is stored', async () => {

@@ -210,3 +210,63 @@ export async function launchChromium(options = {}) {
   const { chromium } = require(path.join(ROOT, 'node_modules/playwright-core'));
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, ...options });
 }
+
+/// Cloudflare's siteverify, as far as the Worker uses it: `GET /issue` (or `issue()`) hands out
+/// a token (as the Turnstile widget would), `POST /siteverify` (form or JSON, `secret` and
+/// `response`) accepts each issued token once, as Cloudflare does. With `strict` off it accepts
+/// an issued token every time, so that a test sees Ferry's own replay check refuse a reuse.
+/// Every verification is recorded as `{token, secret, remoteip, answer}`.
+export async function startSiteverify({ secret, strict = true }) {
+  const issued = new Set();
+  const seen = new Set();
+  const verifications = [];
+  let n = 0;
+  const issue = () => {
+    const token = `XXXX.DUMMY.TOKEN.${++n}.${Math.random().toString(36).slice(2)}`;
+    issued.add(token);
+    return token;
+  };
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url, 'http://127.0.0.1');
+      if (req.method === 'GET' && url.pathname === '/issue') {
+        res.writeHead(200, { 'content-type': 'text/plain', 'access-control-allow-origin': '*', 'cache-control': 'no-store' });
+        res.end(issue());
+        return;
+      }
+      if (req.method !== 'POST' || url.pathname !== '/siteverify') {
+        res.writeHead(404).end();
+        return;
+      }
+      const text = Buffer.concat(chunks).toString('utf8');
+      let fields = {};
+      if (/json/.test(req.headers['content-type'] ?? '')) {
+        try { fields = JSON.parse(text); } catch { /* stays empty */ }
+      } else {
+        fields = Object.fromEntries(new URLSearchParams(text));
+      }
+      const token = fields.response ?? '';
+      let answer;
+      if (fields.secret !== secret) answer = { success: false, 'error-codes': ['invalid-input-secret'] };
+      else if (strict && seen.has(token)) answer = { success: false, 'error-codes': ['timeout-or-duplicate'] };
+      else if (issued.has(token)) answer = { success: true, challenge_ts: new Date().toISOString(), hostname: '127.0.0.1', 'error-codes': [] };
+      else answer = { success: false, 'error-codes': ['invalid-input-response'] };
+      if (issued.has(token)) seen.add(token);
+      verifications.push({ token, secret: fields.secret, remoteip: fields.remoteip, answer });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return {
+    origin,
+    url: `${origin}/siteverify`,
+    issue,
+    verifications,
+    set strict(on) { strict = on; },
+    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
+  };
+}

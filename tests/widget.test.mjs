@@ -9,11 +9,10 @@
 
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { chat, eventually, launchChromium, ROOT, startReceiver, startWorker } from './harness.mjs';
+import { chat, eventually, launchChromium, ROOT, shopperAddress, startReceiver, startSiteverify, startWorker } from './harness.mjs';
 
 const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
 const SHOTS = path.join(ROOT, 'target');
@@ -75,9 +74,6 @@ const CHAT = (u) => u.pathname === '/v1/chat';
 
 /// A synthetic client address per browser context (TEST-NET-2/3): the Worker limits handoffs
 /// per address, and local workerd keeps a CF-Connecting-IP the client sends.
-function clientIp() {
-  return `${Math.random() < 0.5 ? '198.51.100' : '203.0.113'}.${1 + Math.floor(Math.random() * 254)}`;
-}
 const BOT = '.ferry-log > .ferry-msg.ferry-bot:not(.ferry-greeting)';
 
 /// A page that records page errors and every /v1/chat and /v1/contact request and response.
@@ -247,7 +243,7 @@ describe('storefront widget in Chromium', () => {
     });
     // Each context its own client address, so the per-address handoff limit does not carry
     // over from one scenario to the next.
-    await context.setExtraHTTPHeaders({ 'cf-connecting-ip': clientIp() });
+    await context.setExtraHTTPHeaders({ 'cf-connecting-ip': shopperAddress() });
     return context;
   };
 
@@ -951,63 +947,6 @@ const TURNSTILE_SITE_KEY = '1x00000000000000000000AA';
 const TURNSTILE_SECRET = 'ferry-test-secret';
 const Q_WHOLESALE_EN = 'Can I order 200 shirts for my boutique at a wholesale price?';
 
-/// Cloudflare's siteverify, as far as the Worker uses it: `GET /issue` hands out a token (as
-/// the Turnstile widget would), `POST /siteverify` (form or JSON, `secret` and `response`)
-/// accepts each issued token once.
-async function startSiteverify() {
-  const issued = new Set();
-  const seen = new Set();
-  const verifications = [];
-  let n = 0;
-  const issue = () => {
-    const token = `XXXX.DUMMY.TOKEN.${++n}.${Math.random().toString(36).slice(2)}`;
-    issued.add(token);
-    return token;
-  };
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url, 'http://127.0.0.1');
-      if (req.method === 'GET' && url.pathname === '/issue') {
-        res.writeHead(200, { 'content-type': 'text/plain', 'access-control-allow-origin': '*', 'cache-control': 'no-store' });
-        res.end(issue());
-        return;
-      }
-      if (req.method !== 'POST' || url.pathname !== '/siteverify') {
-        res.writeHead(404).end();
-        return;
-      }
-      const text = Buffer.concat(chunks).toString('utf8');
-      let fields = {};
-      if (/json/.test(req.headers['content-type'] ?? '')) {
-        try { fields = JSON.parse(text); } catch { /* stays empty */ }
-      } else {
-        fields = Object.fromEntries(new URLSearchParams(text));
-      }
-      const token = fields.response ?? '';
-      let answer;
-      if (fields.secret !== TURNSTILE_SECRET) answer = { success: false, 'error-codes': ['invalid-input-secret'] };
-      else if (seen.has(token)) answer = { success: false, 'error-codes': ['timeout-or-duplicate'] };
-      else if (issued.has(token)) answer = { success: true, challenge_ts: new Date().toISOString(), hostname: '127.0.0.1', 'error-codes': [] };
-      else answer = { success: false, 'error-codes': ['invalid-input-response'] };
-      if (issued.has(token)) seen.add(token);
-      verifications.push({ token, secret: fields.secret, remoteip: fields.remoteip, answer });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(answer));
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  return {
-    origin,
-    url: `${origin}/siteverify`,
-    issue,
-    verifications,
-    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
-  };
-}
-
 /// `api.js` for the page: a `window.turnstile` that draws a stand-in box into the element it
 /// is given and gets its tokens from the siteverify stand-in. `auto`: it solves by itself;
 /// otherwise the test calls `window.__turnstile.solve(token?)` (no token: a fresh one).
@@ -1050,7 +989,7 @@ describe('storefront widget behind Turnstile and the handoff limit', () => {
 
   before(async () => {
     receiver = await startReceiver();
-    verify = await startSiteverify();
+    verify = await startSiteverify({ secret: TURNSTILE_SECRET });
     worker = await startWorker({
       webhookUrl: receiver.url,
       vars: { TURNSTILE_SITE_KEY, TURNSTILE_SECRET, TURNSTILE_VERIFY_URL: verify.url },
@@ -1067,7 +1006,7 @@ describe('storefront widget behind Turnstile and the handoff limit', () => {
   });
 
   /// A fresh context with its own client address, whose pages get the Turnstile stub.
-  const turnstileContext = async ({ auto = true, ip = clientIp(), ...options } = {}) => {
+  const turnstileContext = async ({ auto = true, ip = shopperAddress(), ...options } = {}) => {
     const context = await browser.newContext({
       viewport: { width: 1280, height: 860 }, locale: 'en-US', timezoneId: 'Europe/Berlin', ...options,
     });
@@ -1183,7 +1122,7 @@ describe('storefront widget behind Turnstile and the handoff limit', () => {
   });
 
   test('past the handoff limit: a calm notice with when to try again and the email, no more requests', TEST, async () => {
-    const ip = clientIp();
+    const ip = shopperAddress();
     // Fill this address's handoffs straight through the API (each with a good token), until
     // the Worker says the limit is reached; a burst limit is waited out.
     let limited;
