@@ -244,8 +244,16 @@ fn explain(site: &CompiledSite, req: &ChatRequest, now: i64) {
         println!("country   {code} (from {source:?})");
     }
     println!(
-        "language  {} (confidence {:.2}, from {:?})",
-        d.language.code, d.language.confidence, d.language.source
+        "language  {} (confidence {:.2}, from {:?}); reply in {}{}",
+        d.language.code,
+        d.language.confidence,
+        d.language.source,
+        d.reply_language(),
+        if d.reply_language().as_str() == d.language.code {
+            ""
+        } else {
+            " (the site's fallback)"
+        }
     );
     println!(
         "urgency   {}{}",
@@ -387,9 +395,12 @@ fn route_lines(site: &CompiledSite) -> Result<ExitCode, String> {
                         ..
                     } => ("handoff", rule.as_deref(), language.as_str(), text.as_str()),
                 };
+                // `language` is the shopper's language as detected (the tag a handoff carries);
+                // `reply_language` the one the text is written in (the site's fallback chain).
                 serde_json::json!({
-                    "kind": kind, "topic": d.topic(), "rule": rule, "language": language,
-                    "urgency": d.urgency.level, "text": text,
+                    "kind": kind, "topic": d.topic(), "rule": rule,
+                    "language": d.language.code, "reply_language": language,
+                    "urgency": d.urgency.level, "reasons": d.urgency.reasons, "text": text,
                 })
             }
             Err(e) => {

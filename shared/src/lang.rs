@@ -2,11 +2,13 @@
 //! chat has (the text, its script, the browser locale).
 //!
 //! Detection order:
-//! 1. The script: Hangul means Korean, kana Japanese; Arabic, Hebrew and Cyrillic letters mean
-//!    ar, he and ru; Han alone means Chinese (or Japanese, see [`by_script`]).
+//! 1. The script: Hangul means Korean, kana Japanese; Arabic, Hebrew, Greek, Thai and
+//!    Devanagari letters mean ar, he, el, th and hi; Cyrillic means ru (uk with a Ukrainian-only
+//!    letter); Vietnamese letters vi; Han alone means Chinese (or Japanese, see [`by_script`]).
 //! 2. Latin-script text: a character n-gram naive-Bayes model over en es pt fr de it nl pl tr,
 //!    derived from the lingua-rs models (`shared/lid-model/`, see its NOTICE), restricted to
-//!    the site's languages.
+//!    the candidate languages. The router passes every language it knows (the tag is the
+//!    shopper's language); the reply language is chosen from the site's afterwards.
 //! 3. Short or unclear text defers to the browser locale when that is a site language, and
 //!    otherwise to the site's default language.
 
@@ -18,7 +20,7 @@ use crate::wire::{Language, LanguageSource};
 
 macro_rules! languages {
     ($($variant:ident = $code:literal),* $(,)?) => {
-        /// A language a site can answer in (ISO 639-1 code).
+        /// A language Ferry detects and a site can answer in (ISO 639-1 code).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
         pub enum LangCode { $($variant),* }
 
@@ -48,6 +50,11 @@ languages! {
     Zh = "zh",
     Ja = "ja",
     Ko = "ko",
+    El = "el",
+    Uk = "uk",
+    Vi = "vi",
+    Th = "th",
+    Hi = "hi",
 }
 
 impl LangCode {
@@ -113,6 +120,16 @@ pub fn detect(text: &str, allowed: &[LangCode], locale: Option<&str>) -> Languag
     }
 }
 
+/// The languages a message may plausibly be written in, for weighing the words it contains:
+/// every language the Latin-script model gives at least `min` probability, and every language
+/// the model does not cover (their words are of their own script, or transliterations that
+/// only they use). `None` when the text has no letters the model knows: then any language.
+pub fn plausible(text: &str, min: f32) -> Option<Vec<LangCode>> {
+    let mut out = lid::likely(text, min)?;
+    out.extend(LangCode::ALL.iter().copied().filter(|l| !lid::has(*l)));
+    Some(out)
+}
+
 fn language(code: LangCode, confidence: f32, source: LanguageSource) -> Language {
     Language {
         code: code.as_str().to_string(),
@@ -122,8 +139,10 @@ fn language(code: LangCode, confidence: f32, source: LanguageSource) -> Language
 }
 
 /// Decides by writing system when the letters are of a script that only one allowed language
-/// uses. Hangul means Korean and kana Japanese wherever they occur. Otherwise the dominant
-/// script must outnumber the Latin letters: Arabic → ar, Hebrew → he, Cyrillic → ru, Han → zh.
+/// uses. Hangul means Korean and kana Japanese wherever they occur; Vietnamese letters (ơ ư đ
+/// and the stacked tone marks) mean Vietnamese. Otherwise the dominant script must outnumber
+/// the Latin letters: Arabic → ar, Hebrew → he, Greek → el, Thai → th, Devanagari → hi,
+/// Cyrillic → uk when it has a Ukrainian-only letter (і ї є ґ), else ru; Han → zh.
 /// Han without kana is Chinese or a short Japanese fragment (`東京`): when both are allowed,
 /// zh is the better guess (Japanese prose almost always has kana) unless the locale says ja.
 fn by_script(
@@ -132,9 +151,10 @@ fn by_script(
     locale: Option<LangCode>,
 ) -> Option<(LangCode, f32, LanguageSource)> {
     let allows = |l: LangCode| allowed.contains(&l);
-    let (mut hangul, mut kana) = (false, false);
-    // Letters of Han, Arabic, Hebrew, Cyrillic and Latin script.
-    let mut counts = [0usize; 5];
+    let (mut hangul, mut kana, mut ukrainian, mut vietnamese) = (false, false, false, 0usize);
+    // Letters of Han, Arabic, Hebrew, Cyrillic, Greek, Thai, Devanagari and Latin script.
+    const LATIN: usize = 7;
+    let mut counts = [0usize; 8];
     for c in text.chars() {
         match c {
             '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' => {
@@ -151,9 +171,20 @@ fn by_script(
             | '\u{FB50}'..='\u{FDFF}'
             | '\u{FE70}'..='\u{FEFF}' => counts[1] += 1,
             '\u{0590}'..='\u{05FF}' | '\u{FB1D}'..='\u{FB4F}' => counts[2] += 1,
-            '\u{0400}'..='\u{052F}' => counts[3] += 1,
+            '\u{0400}'..='\u{052F}' => {
+                ukrainian |= matches!(c, 'і' | 'ї' | 'є' | 'ґ' | 'І' | 'Ї' | 'Є' | 'Ґ');
+                counts[3] += 1;
+            }
+            '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' => counts[4] += 1,
+            '\u{0E00}'..='\u{0E7F}' => counts[5] += 1,
+            '\u{0900}'..='\u{097F}' => counts[6] += 1,
             c if c.is_alphabetic() && (c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c)) => {
-                counts[4] += 1;
+                vietnamese += usize::from(matches!(c, 'ơ' | 'ư' | 'đ' | 'Ơ' | 'Ư' | 'Đ'));
+                counts[LATIN] += 1;
+            }
+            '\u{1EA0}'..='\u{1EF9}' => {
+                vietnamese += 1;
+                counts[LATIN] += 1;
             }
             _ => {}
         }
@@ -165,9 +196,14 @@ fn by_script(
     if kana && allows(LangCode::Ja) {
         return Some((LangCode::Ja, SURE, LanguageSource::Script));
     }
-    let (script, &count) = counts[..4].iter().enumerate().max_by_key(|(_, n)| **n)?;
-    if count == 0 || count <= counts[4] {
-        return None;
+    let (script, &count) = counts[..LATIN]
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, n)| **n)?;
+    if count == 0 || count <= counts[LATIN] {
+        // Latin script: Vietnamese letters are Vietnamese's alone.
+        return (vietnamese >= 1 && allows(LangCode::Vi))
+            .then_some((LangCode::Vi, SURE, LanguageSource::Script));
     }
     let lang = match script {
         0 => {
@@ -183,7 +219,11 @@ fn by_script(
         }
         1 => LangCode::Ar,
         2 => LangCode::He,
-        _ => LangCode::Ru,
+        3 if ukrainian && allows(LangCode::Uk) => LangCode::Uk,
+        3 => LangCode::Ru,
+        4 => LangCode::El,
+        5 => LangCode::Th,
+        _ => LangCode::Hi,
     };
     allows(lang).then_some((lang, SURE, LanguageSource::Script))
 }
@@ -390,6 +430,32 @@ mod lid {
             .max_by(|a, b| a.1.total_cmp(&b.1))?;
         let z: f32 = scores.iter().map(|s| ((s - max) / TEMPERATURE).exp()).sum();
         Some((model.langs[langs[top]], 1.0 / z))
+    }
+
+    /// The model's languages whose probability for `text` (no prior) is at least `min`, and
+    /// whether the model had any letter of the text to go on.
+    pub(super) fn likely(text: &str, min: f32) -> Option<Vec<LangCode>> {
+        let model = MODEL.as_ref()?;
+        let words = model.words(text);
+        if words.is_empty() {
+            return None;
+        }
+        let langs: Vec<usize> = (0..model.langs.len()).collect();
+        let scores = model.scores(&words, &langs);
+        let max = scores.iter().copied().fold(f32::MIN, f32::max);
+        let z: f32 = scores.iter().map(|s| ((s - max) / TEMPERATURE).exp()).sum();
+        Some(
+            scores
+                .iter()
+                .zip(&model.langs)
+                .filter(|(s, _)| ((*s - max) / TEMPERATURE).exp() / z >= min)
+                .map(|(_, l)| *l)
+                .collect(),
+        )
+    }
+
+    pub(super) fn has(lang: LangCode) -> bool {
+        MODEL.as_ref().is_some_and(|m| m.langs.contains(&lang))
     }
 
     #[cfg(test)]

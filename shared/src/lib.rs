@@ -2,7 +2,7 @@
 //!
 //! - [`wire`] and [`topic`]: the types the widget, the Worker and webhook receivers exchange.
 //!   Always compiled; this is all the widget takes.
-//! - `site`, `router`, `lang`, `urgency` (feature `router`): the site file, the rules engine and
+//! - `site`, `router`, `lang`, `lexicon` (feature `router`): the site file, the rules engine and
 //!   the tagging that the Worker and the `ferry` CLI run.
 //!
 //! Invariant: no IO, no clock, no randomness, no platform crates. Callers pass `now` and ids in,
@@ -24,6 +24,8 @@ pub mod json;
 #[cfg(feature = "router")]
 pub mod lang;
 #[cfg(feature = "router")]
+pub mod lexicon;
+#[cfg(feature = "router")]
 pub mod mask;
 #[cfg(feature = "router")]
 pub mod normalize;
@@ -36,7 +38,7 @@ pub mod site;
 #[cfg(feature = "router")]
 pub mod slack;
 #[cfg(feature = "router")]
-pub mod urgency;
+pub mod vocab;
 #[cfg(feature = "webhook")]
 pub mod webhook;
 

@@ -1,27 +1,36 @@
 //! The router: one message in, one [`Decision`] out. Pure: the caller passes `now`.
 //!
-//! 1. Fold the text ([`normalize::fold`]); detect the language; tag urgency and complaints.
-//! 2. Match every pattern at once (one `RegexSet`); drop rules vetoed by `unless`.
-//! 3. Keep the rules that can answer this shopper: their `when` holds for the shopper's
+//! 1. Fold the text ([`normalize::fold`]); detect the shopper's language among every language
+//!    Ferry knows (the tag agents see), then pick the reply language among the site's (the
+//!    fallback chain, flagged); tag urgency and complaints from the lexicons ([`lexicon`]).
+//! 2. A message that is nothing but small talk ("holaaa", "thx 👍", "is anyone there?") is
+//!    answered by the engine, in the shopper's language, and never becomes a ticket.
+//! 3. Match every pattern at once (one `RegexSet`); drop rules vetoed by `unless`.
+//! 4. Keep the rules that can answer this shopper: their `when` holds for the shopper's
 //!    shipping zone and every placeholder fills (country known, size given).
-//! 4. Highest priority wins; on a tie, the rule earlier in the file.
-//! 5. Urgent, high or complaining messages go to a person even if a rule matched: a wrong
-//!    auto-answer costs the shop more than a handoff.
+//! 5. Highest priority wins; on a tie, the rule earlier in the file.
+//! 6. Urgent, high or complaining messages go to a person even if a rule matched: a wrong
+//!    auto-answer costs the shop more than a handoff. A safety, security or legal reason gets
+//!    its own reply (the safety intake; no admission, what to keep ready), never a how-to.
 
 use crate::country;
 use crate::facts::{self, Fill, Piece};
 use crate::hours;
 use crate::lang::{self, LangCode};
+use crate::lexicon::{self, SmallTalk};
 use crate::normalize::fold;
 use crate::site::{CompiledSite, Rule, link_for};
 use crate::topic::Topic;
-use crate::urgency;
 use crate::wire::{
     Answer, Away, AwayReason, ChatRequest, Handoff, Language, LanguageSource, Link, Reply, Urgency,
     UrgencyTag,
 };
 
 const HOUR_MS: i64 = 3_600_000;
+
+/// A language the text model gives at least this probability may be the message's: its
+/// lexicon words count ([`lang::plausible`]).
+const PLAUSIBLE: f32 = 0.02;
 
 /// What the conversation so far tells the router (the caller reads it from its store).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -138,6 +147,7 @@ impl Decision {
                 topic: *topic,
                 rule: rule.clone(),
                 language: language.to_string(),
+                shopper_language: self.language.code.clone(),
                 quick_replies: quick_replies.clone(),
                 links: links.clone(),
             }),
@@ -153,6 +163,7 @@ impl Decision {
                 ticket: ticket.to_string(),
                 text: text.clone(),
                 language: language.to_string(),
+                shopper_language: self.language.code.clone(),
                 urgency: self.urgency.level,
                 topic: *topic,
                 reply_by: *reply_by,
@@ -185,9 +196,62 @@ pub fn route_in_conversation(
     let text = fold(&req.text);
     let language = detect_language(site, req);
     let detected = LangCode::parse(&language.code).unwrap_or(site.default_language());
-    let mut urgency = urgency::tag(&text);
-    let complaint = urgency::complaint(&text);
+    let lexicon = lexicon::get();
+    let plausible = lang::plausible(&req.text, PLAUSIBLE);
+    let lexicon::Scan {
+        mut urgency,
+        complaint,
+    } = lexicon.scan(&text, plausible.as_deref());
     let country = resolve_country(&text, req);
+
+    if urgency.level <= Urgency::Normal && complaint.is_none() {
+        if let Some(talk) = lexicon.small_talk(&text) {
+            // Greetings are too short for the text model: the languages that say them decide.
+            let says: Vec<LangCode> = talk.languages.iter().map(|(l, _)| *l).collect();
+            let language = if says.len() <= 1 && says.first().is_none_or(|l| *l == detected) {
+                language
+            } else {
+                // Among the languages that say it, with the site's default first (a prior).
+                let mut among = says.clone();
+                if let Some(i) = among.iter().position(|l| *l == site.default_language()) {
+                    among[..=i].rotate_right(1);
+                }
+                let found = lang::detect(&req.text, &among, req.locale.as_deref());
+                let previous = req.previous_language.as_deref().and_then(LangCode::parse);
+                match previous.filter(|p| among.contains(p)) {
+                    Some(p) if found.source != LanguageSource::Locale => Language {
+                        code: p.to_string(),
+                        confidence: 0.7,
+                        source: LanguageSource::Conversation,
+                    },
+                    _ => found,
+                }
+            };
+            let detected = LangCode::parse(&language.code).unwrap_or(detected);
+            let kind = talk
+                .languages
+                .iter()
+                .find(|(l, _)| *l == detected)
+                .map_or(talk.kind, |(_, k)| *k);
+            let (text, reply_language, fallback) = small_talk_reply(site, kind, detected);
+            return Decision {
+                ask_order_number: site.handoff.ask_order_number,
+                language,
+                urgency,
+                country,
+                outcome: Outcome::Answer {
+                    rule: format!("smalltalk:{}", kind.as_str()),
+                    topic: Topic::Greeting,
+                    text,
+                    language: reply_language,
+                    fallback,
+                    quick_replies: Vec::new(),
+                    links: Vec::new(),
+                },
+                trace: Trace::default(),
+            };
+        }
+    }
     let size = facts::size_mention(&text);
 
     let mut trace = Trace::default();
@@ -239,16 +303,16 @@ pub fn route_in_conversation(
     } else {
         complaint.as_ref().map(|c| format!("complaint ({c})"))
     };
-    let handoff_topic = |matched: Option<Topic>| {
-        if urgency.reasons.iter().any(|r| r.starts_with("safety:")) {
-            Topic::Safety
-        } else if urgency.reasons.iter().any(|r| r.starts_with("legal:")) {
-            Topic::Legal
-        } else if complaint.is_some() || (urgency.level >= Urgency::High && matched.is_some()) {
-            Topic::Complaint
-        } else {
-            matched.unwrap_or(Topic::Other)
-        }
+    let alarm = Alarm::of(&urgency);
+    let high = urgency.level >= Urgency::High;
+    // An alarm names the topic; a complaint is one; an overdue or angry message keeps the
+    // topic its words are about ("40 days and the tracking hasn't moved" is order.track).
+    let handoff_topic = |matched: Option<Topic>| match alarm {
+        Some(Alarm::Safety) => Topic::Safety,
+        Some(Alarm::Security) => Topic::Security,
+        Some(Alarm::Legal) => Topic::Legal,
+        None if complaint.is_some() => Topic::Complaint,
+        None => matched.unwrap_or(if high { Topic::Complaint } else { Topic::Other }),
     };
     let ask_contact = site.handoff.ask_contact
         && req
@@ -272,10 +336,16 @@ pub fn route_in_conversation(
     };
     let handoff_text = |level: Urgency, want: LangCode, away: Option<Away>, reply_by_ms: i64| {
         let urgent = level == Urgency::Urgent;
-        let texts = if urgent && !site.handoff.urgent_reply.is_empty() {
-            &site.handoff.urgent_reply
-        } else {
+        let own = match alarm {
+            Some(Alarm::Safety) => &site.handoff.urgent_reply,
+            Some(Alarm::Security) => &site.handoff.security_reply,
+            Some(Alarm::Legal) => &site.handoff.legal_reply,
+            None => &site.handoff.reply,
+        };
+        let texts = if own.is_empty() {
             &site.handoff.reply
+        } else {
+            own
         };
         let Some((lang, pieces, fallback)) = pick(site, texts, want) else {
             return (site.default_language(), String::new(), true);
@@ -397,6 +467,75 @@ pub fn route_in_conversation(
     }
 }
 
+/// The kind of alarm an urgent reason raises: it names the handoff's topic and its reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Alarm {
+    Safety,
+    Security,
+    Legal,
+}
+
+impl Alarm {
+    /// Safety first: a swollen battery in a chargeback threat is still a safety case.
+    fn of(urgency: &UrgencyTag) -> Option<Alarm> {
+        let has = |table: &str| {
+            urgency
+                .reasons
+                .iter()
+                .any(|r| r.split(':').next() == Some(table))
+        };
+        [
+            ("safety", Alarm::Safety),
+            ("security", Alarm::Security),
+            ("legal", Alarm::Legal),
+        ]
+        .into_iter()
+        .find_map(|(table, alarm)| has(table).then_some(alarm))
+    }
+}
+
+/// The answer to small talk: the site's own text in the shopper's language, else the engine's,
+/// else the site's along its fallback chain, else the engine's in the site's default language.
+fn small_talk_reply(site: &CompiledSite, kind: SmallTalk, want: LangCode) -> (String, LangCode, bool) {
+    let lexicon = lexicon::get();
+    let site_texts = site.small_talk.get(&kind);
+    let fill = |pieces: &[Piece], lang: LangCode| {
+        facts::fill(
+            pieces,
+            &Fill {
+                shop_name: &site.name,
+                support_email: &site.support_email,
+                facts: &site.facts,
+                lang,
+                country: None,
+                size_row: None,
+                reply_by: None,
+                opens_at: None,
+            },
+        )
+    };
+    if let Some(text) = site_texts
+        .and_then(|t| t.get(&want))
+        .and_then(|p| fill(p, want))
+    {
+        return (text, want, false);
+    }
+    if let Some(text) = lexicon.reply(kind, want) {
+        return (text.to_string(), want, false);
+    }
+    if let Some((lang, pieces, _)) = site_texts.and_then(|t| pick(site, t, want)) {
+        if let Some(text) = fill(pieces, lang) {
+            return (text, lang, true);
+        }
+    }
+    let lang = site.default_language();
+    let text = lexicon
+        .reply(kind, lang)
+        .or_else(|| lexicon.reply(kind, LangCode::En))
+        .unwrap_or_default();
+    (text.to_string(), lang, true)
+}
+
 /// A shopper handed to a person before in this conversation is contacting the shop again.
 fn repeated_contact(urgency: &mut UrgencyTag, history: &History) {
     if history.earlier_handoffs > 0 {
@@ -409,15 +548,14 @@ fn repeated_contact(urgency: &mut UrgencyTag, history: &History) {
 
 /// The text decides when it is clear; otherwise the conversation's earlier language (the
 /// language of the previous reply, sent back by the widget) beats the browser locale.
+///
+/// Every language Ferry knows is a candidate, not only the site's: the tag is the shopper's
+/// language (it routes the handoff to the right team); the reply language is chosen after.
 fn detect_language(site: &CompiledSite, req: &ChatRequest) -> Language {
-    let found = lang::detect(&req.text, &site.languages, req.locale.as_deref());
+    let found = lang::detect(&req.text, &site.detect_order, req.locale.as_deref());
     let decided_by_text = matches!(found.source, LanguageSource::Text | LanguageSource::Script)
         && found.confidence >= 0.7;
-    let previous = req
-        .previous_language
-        .as_deref()
-        .and_then(LangCode::parse)
-        .filter(|l| site.languages.contains(l));
+    let previous = req.previous_language.as_deref().and_then(LangCode::parse);
     match previous {
         Some(prev) if !decided_by_text => Language {
             code: prev.to_string(),

@@ -14,6 +14,7 @@ use crate::facts::{self, Duties, Facts, FactsFile, Piece, Slot};
 use crate::guard::{self, Limits, Turnstile};
 use crate::hours::BusinessHours;
 use crate::lang::LangCode;
+use crate::lexicon::SmallTalk;
 use crate::normalize::{ascii_word_boundaries, fold_pattern};
 use crate::topic::Topic;
 use crate::wire::{Away, AwayReason, Colors, Link, SiteStatus, WIRE_VERSION, WidgetConfig};
@@ -46,6 +47,10 @@ struct SiteFile {
     limits: Option<LimitsFile>,
     #[serde(default)]
     turnstile: Option<TurnstileFile>,
+    /// The site's own answers to small talk: `[smalltalk.greeting] en = "…"` (kinds: greeting,
+    /// thanks, goodbye, presence, bot). The engine answers in every language it knows otherwise.
+    #[serde(default)]
+    smalltalk: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<String>>>,
 }
 
 /// Abuse limits: `[limits]`. Everything is optional; see [`Limits::default`].
@@ -190,6 +195,12 @@ struct HandoffSection {
     /// The safety-intake reply for urgent handoffs, per language.
     #[serde(default)]
     urgent_reply: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// The reply to an account-security alarm (default: `reply`).
+    #[serde(default)]
+    security_reply: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// The reply to a legal threat (default: `reply`).
+    #[serde(default)]
+    legal_reply: BTreeMap<Spanned<String>, Spanned<String>>,
     /// Added to the reply outside business hours (`{opens_at}`, `{reply_by}`).
     #[serde(default)]
     away_reply: BTreeMap<Spanned<String>, Spanned<String>>,
@@ -372,6 +383,10 @@ pub struct CompiledSite {
     pub(crate) routes: Vec<Route>,
     /// Per language, where to look before the default language.
     pub(crate) fallback: BTreeMap<LangCode, Vec<LangCode>>,
+    /// Every language detection considers, the site's default first (it breaks near-ties).
+    pub(crate) detect_order: Vec<LangCode>,
+    /// The site's own small-talk answers, replacing the engine's.
+    pub(crate) small_talk: BTreeMap<SmallTalk, BTreeMap<LangCode, Vec<Piece>>>,
     widget: WidgetConfig,
 }
 
@@ -406,6 +421,8 @@ pub(crate) struct Handoff {
     pub urgent_reply_within_hours: u32,
     pub reply: BTreeMap<LangCode, Vec<Piece>>,
     pub urgent_reply: BTreeMap<LangCode, Vec<Piece>>,
+    pub security_reply: BTreeMap<LangCode, Vec<Piece>>,
+    pub legal_reply: BTreeMap<LangCode, Vec<Piece>>,
     pub away_reply: BTreeMap<LangCode, Vec<Piece>>,
     pub holiday_reply: BTreeMap<LangCode, Vec<Piece>>,
     pub ask_contact: bool,
@@ -668,14 +685,14 @@ impl Loader<'_> {
                 self.inline_links(
                     &text,
                     None,
-                    &format!("[handoff.{section}] {code}"),
+                    &format!("[{section}] {code}"),
                     &mut hosts,
                 )?;
                 let pieces = facts::parse_template(text.get_ref(), &facts, None).or_else(|e| {
                     self.err(
                         text.span(),
                         None,
-                        format!("[handoff.{section}] {code}: {e}"),
+                        format!("[{section}] {code}: {e}"),
                     )
                 })?;
                 if let Some(slot) = pieces.iter().find_map(|p| match p {
@@ -687,7 +704,7 @@ impl Loader<'_> {
                     return self.err(
                         text.span(),
                         None,
-                        format!("[handoff.{section}] {code}: {slot:?} depends on the question; handoff texts can use shop.name, support.email, links.<name>, returns.days, warranty.months, reply_by and opens_at"),
+                        format!("[{section}] {code}: {slot:?} depends on the question; such texts can use shop.name, support.email, links.<name>, returns.days, warranty.months, reply_by and opens_at"),
                     );
                 }
                 out.insert(code, pieces);
@@ -697,7 +714,7 @@ impl Loader<'_> {
                     0..0,
                     None,
                     format!(
-                        "[handoff.{section}] needs a text in the default language `{}`",
+                        "[{section}] needs a text in the default language `{}`",
                         languages[0]
                     ),
                 );
@@ -711,23 +728,46 @@ impl Loader<'_> {
                 .high_reply_within_hours
                 .unwrap_or(file.handoff.reply_within_hours),
             urgent_reply_within_hours: file.handoff.urgent_reply_within_hours,
-            reply: handoff_texts("reply", file.handoff.reply, true)?,
-            urgent_reply: handoff_texts("urgent_reply", file.handoff.urgent_reply, false)?,
-            away_reply: handoff_texts("away_reply", file.handoff.away_reply, false)?,
-            holiday_reply: handoff_texts("holiday_reply", file.handoff.holiday_reply, false)?,
+            reply: handoff_texts("handoff.reply", file.handoff.reply, true)?,
+            urgent_reply: handoff_texts("handoff.urgent_reply", file.handoff.urgent_reply, false)?,
+            security_reply: handoff_texts(
+                "handoff.security_reply",
+                file.handoff.security_reply,
+                false,
+            )?,
+            legal_reply: handoff_texts("handoff.legal_reply", file.handoff.legal_reply, false)?,
+            away_reply: handoff_texts("handoff.away_reply", file.handoff.away_reply, false)?,
+            holiday_reply: handoff_texts("handoff.holiday_reply", file.handoff.holiday_reply, false)?,
             ask_contact: file.handoff.ask_contact,
             ask_order_number: file.handoff.ask_order_number,
             ask_contact_reply: handoff_texts(
-                "ask_contact_reply",
+                "handoff.ask_contact_reply",
                 file.handoff.ask_contact_reply,
                 file.handoff.ask_contact,
             )?,
             contact_thanks: handoff_texts(
-                "contact_thanks",
+                "handoff.contact_thanks",
                 file.handoff.contact_thanks,
                 file.handoff.ask_contact,
             )?,
         };
+        let mut small_talk = BTreeMap::new();
+        for (kind, texts) in file.smalltalk {
+            let Some(k) = SmallTalk::parse(kind.get_ref()) else {
+                let known: Vec<_> = SmallTalk::ALL.iter().map(|k| k.as_str()).collect();
+                return self.err(
+                    kind.span(),
+                    None,
+                    format!(
+                        "[smalltalk.{}] is not a kind of small talk; use one of: {}",
+                        kind.get_ref(),
+                        known.join(", ")
+                    ),
+                );
+            };
+            let section = format!("smalltalk.{}", k.as_str());
+            small_talk.insert(k, handoff_texts(&section, texts, false)?);
+        }
         let retention_days = match file.site.retention_days {
             Some(days) if !(1..=3650).contains(days.get_ref()) => {
                 return self.err(
@@ -1078,6 +1118,12 @@ impl Loader<'_> {
             status: None,
             turnstile_site_key: None,
         };
+        let detect_order = languages
+            .iter()
+            .take(1)
+            .chain(LangCode::ALL.iter().filter(|l| Some(*l) != languages.first()))
+            .copied()
+            .collect();
         Ok(CompiledSite {
             id: site_id,
             name: file.site.name,
@@ -1099,6 +1145,8 @@ impl Loader<'_> {
             turnstile,
             routes,
             fallback,
+            detect_order,
+            small_talk,
             widget,
         })
     }

@@ -57,6 +57,9 @@ pub enum Topic {
     Safety,
     #[serde(rename = "legal")]
     Legal,
+    /// An account taken over, orders or charges the shopper did not make.
+    #[serde(rename = "security")]
+    Security,
     #[serde(rename = "human")]
     Human,
     #[serde(rename = "feedback")]
@@ -69,7 +72,7 @@ pub enum Topic {
 
 impl Topic {
     /// Every topic, in taxonomy order.
-    pub const ALL: [Topic; 30] = [
+    pub const ALL: [Topic; 31] = [
         Topic::ShippingTime,
         Topic::ShippingCost,
         Topic::ShippingCountries,
@@ -96,6 +99,7 @@ impl Topic {
         Topic::Complaint,
         Topic::Safety,
         Topic::Legal,
+        Topic::Security,
         Topic::Human,
         Topic::Feedback,
         Topic::Greeting,
@@ -131,6 +135,7 @@ impl Topic {
             Topic::Complaint => "complaint",
             Topic::Safety => "safety",
             Topic::Legal => "legal",
+            Topic::Security => "security",
             Topic::Human => "human",
             Topic::Feedback => "feedback",
             Topic::Greeting => "greeting",

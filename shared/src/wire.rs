@@ -101,6 +101,10 @@ pub struct Answer {
     pub rule: String,
     /// The language the answer is written in.
     pub language: String,
+    /// The shopper's own language as detected (may be one the site does not answer in): the
+    /// widget speaks it in its own words when it can.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub shopper_language: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub quick_replies: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -120,6 +124,9 @@ pub struct Handoff {
     /// Plain text shown to the shopper, in `language`.
     pub text: String,
     pub language: String,
+    /// The shopper's own language as detected (see [`Answer::shopper_language`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub shopper_language: String,
     pub urgency: Urgency,
     pub topic: Topic,
     /// When a person will have replied by, Unix epoch milliseconds.
@@ -141,10 +148,13 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// Urgency of a handoff, with the names helpdesks use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Urgency {
     Low,
+    #[default]
     Normal,
     High,
     Urgent,
@@ -317,7 +327,7 @@ pub enum LanguageSource {
     Default,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UrgencyTag {
     pub level: Urgency,
     /// Why: the lexicon entries that fired, e.g. `safety:smoke`.
@@ -675,6 +685,7 @@ mod tests {
             ticket: "FRY-1".into(),
             text: "A person will reply.".into(),
             language: "en".into(),
+            shopper_language: String::new(),
             urgency: Urgency::Urgent,
             topic: Topic::Safety,
             reply_by: 1,

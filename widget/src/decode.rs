@@ -165,6 +165,7 @@ pub fn chat_response<J: Json>(json: &J) -> Option<ChatResponse> {
             topic: topic(&reply)?,
             rule: text(&reply, "rule")?,
             language: text(&reply, "language")?,
+            shopper_language: text(&reply, "shopper_language").unwrap_or_default(),
             quick_replies: list(&reply, "quick_replies", J::string)?,
             links: list(&reply, "links", link)?,
         }),
@@ -172,6 +173,7 @@ pub fn chat_response<J: Json>(json: &J) -> Option<ChatResponse> {
             ticket: text(&reply, "ticket")?,
             text: text(&reply, "text")?,
             language: text(&reply, "language")?,
+            shopper_language: text(&reply, "shopper_language").unwrap_or_default(),
             urgency: match text(&reply, "urgency")?.as_str() {
                 "low" => Urgency::Low,
                 "high" => Urgency::High,
@@ -316,6 +318,7 @@ mod tests {
             topic: Topic::CustomsDuties,
             rule: "customs-duties".into(),
             language: "en".into(),
+            shopper_language: String::new(),
             quick_replies: vec!["Size guide".into()],
             links: vec![Link {
                 label: "Track".into(),
@@ -327,6 +330,7 @@ mod tests {
             topic: Topic::Greeting,
             rule: "greeting".into(),
             language: "de".into(),
+            shopper_language: String::new(),
             quick_replies: Vec::new(),
             links: Vec::new(),
         }));
@@ -334,6 +338,7 @@ mod tests {
             ticket: "FRY-7K2M9QXA".into(),
             text: "A person will reply.".into(),
             language: "en".into(),
+            shopper_language: String::new(),
             urgency: Urgency::Urgent,
             topic: Topic::Safety,
             reply_by: 1_767_225_600_000,
@@ -345,6 +350,7 @@ mod tests {
             ticket: "FRY-7K2M9QXB".into(),
             text: "A person will reply on Monday.".into(),
             language: "en".into(),
+            shopper_language: String::new(),
             urgency: Urgency::Normal,
             topic: Topic::Other,
             reply_by: 1_767_225_600_000,

@@ -625,7 +625,7 @@ impl Model {
                     text: answer.text.clone(),
                     language: answer.language.clone(),
                 }));
-                let language = answer.language.clone();
+                let language = shopper_or(&answer.shopper_language, &answer.language);
                 let entry = Entry::Bot {
                     text: answer.text,
                     links: answer
@@ -648,7 +648,7 @@ impl Model {
                     ticket: handoff.ticket.clone(),
                     reply_by: handoff.reply_by,
                 }));
-                let language = handoff.language.clone();
+                let language = shopper_or(&handoff.shopper_language, &handoff.language);
                 let entry = Entry::Handoff {
                     text: handoff.text,
                     ticket: handoff.ticket,
@@ -1110,6 +1110,14 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
     }
 }
 
+/// The language the panel's own words follow after a reply: the shopper's, as the edge
+/// detected it, when the panel has words for it (a Korean shopper on a shop that answers in
+/// English still gets a Korean panel); else the reply's.
+fn shopper_or(shopper: &str, reply: &str) -> String {
+    let known = primary_subtag(shopper).is_some_and(|p| i18n::table(&p.to_ascii_lowercase()).is_some());
+    if known { shopper } else { reply }.to_string()
+}
+
 /// The site language for a shopper who asked for `requested` (a BCP 47 tag): an exact match,
 /// else the same primary language, else the site's default (its first language).
 pub fn pick_language(requested: &str, languages: &[String]) -> String {
@@ -1270,6 +1278,7 @@ mod tests {
             topic: Topic::ShippingTime,
             rule: "shipping-time".into(),
             language: "en".into(),
+            shopper_language: String::new(),
             quick_replies: quick_replies.iter().map(|s| s.to_string()).collect(),
             links: vec![
                 Link {
@@ -1289,6 +1298,7 @@ mod tests {
             ticket: "FRY-7K2M9QXA".into(),
             text: "A person will reply.".into(),
             language: "en".into(),
+            shopper_language: String::new(),
             urgency: Urgency::Normal,
             topic: Topic::Other,
             reply_by: 1_767_225_600_000,
@@ -1443,6 +1453,27 @@ mod tests {
         typed(&mut m, "كم يستغرق الشحن؟", "m2");
         update(&mut m, Msg::Replied(response("m2", reply)));
         assert!(m.rtl());
+    }
+
+    #[test]
+    fn the_panel_follows_the_shoppers_language_over_the_reply_language() {
+        // A Korean shopper on a shop that answers in English keeps a Korean panel; a language
+        // the panel has no words for (Polish) falls back to the reply's.
+        let mut m = model();
+        typed(&mut m, "배송은 얼마나 걸리나요?", "m1");
+        let mut reply = answer("3–5 days.", &[]);
+        if let Reply::Answer(a) = &mut reply {
+            a.shopper_language = "ko".into();
+        }
+        update(&mut m, Msg::Replied(response("m1", reply)));
+        assert_eq!(m.ui_lang, "ko");
+        typed(&mut m, "ile kosztuje wysylka", "m2");
+        let mut reply = handoff(false, false);
+        if let Reply::Handoff(h) = &mut reply {
+            h.shopper_language = "pl".into();
+        }
+        update(&mut m, Msg::Replied(response("m2", reply)));
+        assert_eq!(m.ui_lang, "en");
     }
 
     #[test]
