@@ -247,6 +247,23 @@ describe('storefront widget in Chromium', () => {
     return context;
   };
 
+  test('a Korean shopper on a shop that answers in English keeps a Korean panel', TEST, async () => {
+    await withPage({ locale: 'ko-KR', timezoneId: 'Asia/Seoul' }, async (page) => {
+      await openWidget(page, `${worker.base}/`);
+      const ko = ui('ko');
+      const panel = page.locator('.ferry-panel');
+      assert.equal(await panel.getAttribute('lang'), 'ko');
+      const text = '안녕하세요, 독일까지 배송은 보통 며칠 걸리나요?';
+      const bubble = await ask(page, text);
+      const { response } = await widgetResponse(page, text);
+      assert.equal(response.reply.shopper_language, 'ko', JSON.stringify(response.reply));
+      assert.equal(response.reply.language, 'en', 'the demo shop has no Korean texts');
+      assert.equal(await bubble.getAttribute('lang'), 'en', 'the bubble is marked with its own language');
+      assert.equal(await panel.getAttribute('lang'), 'ko', 'the panel keeps the shopper\'s language');
+      assert.equal(await page.locator('.ferry-input').getAttribute('placeholder'), ko.placeholder);
+    });
+  });
+
   test('a conversation in Portuguese, then German, then a handoff with the contact form', TEST, async () => {
     await withPage({ locale: 'pt-BR', timezoneId: 'America/Sao_Paulo' }, async (page, context) => {
       await openWidget(page, `${worker.base}/`);

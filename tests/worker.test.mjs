@@ -138,9 +138,45 @@ describe('worker in workerd', () => {
       assert.equal(reply.kind, expected[i].kind);
       assert.equal(reply.rule, expected[i].rule);
       assert.equal(reply.topic, expected[i].topic);
-      assert.equal(reply.language, expected[i].language);
+      assert.equal(reply.language, expected[i].reply_language);
+      assert.equal(reply.shopper_language, expected[i].language);
       assert.equal(reply.text, expected[i].text);
     }
+  });
+
+  test('the handoff carries the shopper\'s language, not the reply\'s; small talk makes no ticket', async () => {
+    // Dutch is not an answer language of the demo shop: the reply is English, the tag Dutch.
+    const text = 'mijn pakket is kwijt en niemand reageert, kunnen jullie dit uitzoeken?';
+    const res = await chat(worker.base, { text });
+    const reply = res.json.reply;
+    assert.equal(reply.kind, 'handoff', JSON.stringify(reply));
+    assert.equal(reply.language, 'en');
+    assert.equal(reply.shopper_language, 'nl');
+    const [expected] = ferryRoute([{ text }]);
+    assert.deepEqual([expected.language, expected.reply_language], ['nl', 'en']);
+    const hit = await receiver.waitFor((r) => r.body?.ticket === reply.ticket);
+    assert.equal(hit.body.language.code, 'nl');
+    assert.equal(worker.query(`SELECT language FROM handoffs WHERE ticket = '${reply.ticket}'`)[0].language, 'nl');
+
+    const before = worker.query('SELECT COUNT(*) AS n FROM handoffs')[0].n;
+    for (const hello of ['holaaa buenas tardes', 'thx 👍', 'is anyone there?', '안녕하세요~']) {
+      const r = await chat(worker.base, { text: hello });
+      assert.equal(r.json.reply.kind, 'answer', `${hello}: ${JSON.stringify(r.json.reply)}`);
+      assert.match(r.json.reply.rule, /^smalltalk:/);
+    }
+    assert.equal(worker.query('SELECT COUNT(*) AS n FROM handoffs')[0].n, before, 'no ticket for small talk');
+  });
+
+  test('a legal threat is urgent, vetoes the refund answer and gets the legal reply', async () => {
+    const res = await chat(worker.base, { text: 'where is my refund?? I am opening a PayPal dispute today', locale: 'en-US' });
+    const reply = res.json.reply;
+    assert.equal(reply.kind, 'handoff', JSON.stringify(reply));
+    assert.equal(reply.urgency, 'urgent');
+    assert.equal(reply.topic, 'legal');
+    const legal = readFileSync(SITE_FILE, 'utf8').match(/\[handoff\.legal_reply\]\nen = "([^"{]*)/)[1];
+    assert.ok(reply.text.startsWith(legal), reply.text);
+    const hit = await receiver.waitFor((r) => r.body?.ticket === reply.ticket);
+    assert.ok(hit.body.urgency.reasons.includes('legal:dispute'), JSON.stringify(hit.body.urgency));
   });
 
   test('malformed requests are 400 and name the field', async () => {

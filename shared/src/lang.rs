@@ -202,8 +202,11 @@ fn by_script(
         .max_by_key(|(_, n)| **n)?;
     if count == 0 || count <= counts[LATIN] {
         // Latin script: Vietnamese letters are Vietnamese's alone.
-        return (vietnamese >= 1 && allows(LangCode::Vi))
-            .then_some((LangCode::Vi, SURE, LanguageSource::Script));
+        return (vietnamese >= 1 && allows(LangCode::Vi)).then_some((
+            LangCode::Vi,
+            SURE,
+            LanguageSource::Script,
+        ));
     }
     let lang = match script {
         0 => {

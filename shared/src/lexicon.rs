@@ -209,7 +209,10 @@ impl LangFile {
 #[serde(untagged)]
 enum Terms {
     List(Vec<String>),
-    With { terms: Vec<String>, with: Vec<String> },
+    With {
+        terms: Vec<String>,
+        with: Vec<String>,
+    },
 }
 
 #[derive(Debug, Deserialize)]
@@ -250,7 +253,8 @@ impl Builder {
             .filter_map(|t| match vocab::term(t, elongate) {
                 Ok(term) => Some(term),
                 Err(e) => {
-                    self.errors.push(format!("lexicon/{file}.toml: {place}: {e}"));
+                    self.errors
+                        .push(format!("lexicon/{file}.toml: {place}: {e}"));
                     None
                 }
             })
@@ -261,8 +265,8 @@ impl Builder {
 impl Lexicon {
     fn load() -> Result<Lexicon, Vec<String>> {
         let mut b = Builder { errors: Vec::new() };
-        let spec: ReasonsFile = toml::from_str(REASONS)
-            .map_err(|e| vec![format!("lexicon/reasons.toml: {e}")])?;
+        let spec: ReasonsFile =
+            toml::from_str(REASONS).map_err(|e| vec![format!("lexicon/reasons.toml: {e}")])?;
         let mut files = Vec::new();
         for (lang, text) in FILES {
             match toml::from_str::<LangFile>(text) {
@@ -271,7 +275,12 @@ impl Lexicon {
             }
         }
         for lang in REQUIRED {
-            if !files.iter().any(|(l, _)| *l == lang) && !b.errors.iter().any(|e| e.contains(&format!("/{lang}.toml"))) {
+            if !files.iter().any(|(l, _)| *l == lang)
+                && !b
+                    .errors
+                    .iter()
+                    .any(|e| e.contains(&format!("/{lang}.toml")))
+            {
                 b.errors.push(format!("lexicon/{lang}.toml is missing"));
             }
         }
@@ -294,7 +303,9 @@ impl Lexicon {
                 continue;
             };
             for (lang, file) in &files {
-                let Some(have) = file.table(table) else { continue };
+                let Some(have) = file.table(table) else {
+                    continue;
+                };
                 for key in have.keys() {
                     if !keys.contains_key(key) || key == "level" {
                         b.errors.push(format!(
@@ -361,8 +372,9 @@ impl Lexicon {
         let mut small_talk = Vec::new();
         for (kind, name) in &kinds {
             if !talk_spec.contains_key(*name) {
-                b.errors
-                    .push(format!("lexicon/reasons.toml: [smalltalk] {name} is missing"));
+                b.errors.push(format!(
+                    "lexicon/reasons.toml: [smalltalk] {name} is missing"
+                ));
             }
             for (lang, file) in &files {
                 match file.smalltalk.get(*name) {
@@ -371,9 +383,9 @@ impl Lexicon {
                             .into_iter()
                             .map(|t| ((*kind, *lang), t)),
                     ),
-                    None => b
-                        .errors
-                        .push(format!("lexicon/{lang}.toml: [smalltalk] {name} is missing")),
+                    None => b.errors.push(format!(
+                        "lexicon/{lang}.toml: [smalltalk] {name} is missing"
+                    )),
                 }
             }
         }
@@ -492,7 +504,10 @@ impl Lexicon {
         let kind_if_covered = |keep: &dyn Fn(LangCode) -> bool| {
             let kept: Vec<_> = hits.iter().filter(|h| keep(h.label.1)).collect();
             let spans: Vec<(usize, usize)> = kept.iter().map(|h| (h.start, h.end)).collect();
-            if vocab::blank(&text, &spans).chars().any(char::is_alphanumeric) {
+            if vocab::blank(&text, &spans)
+                .chars()
+                .any(char::is_alphanumeric)
+            {
                 return None;
             }
             SmallTalk::ALL

@@ -30,7 +30,7 @@ const HOUR_MS: i64 = 3_600_000;
 
 /// A language the text model gives at least this probability may be the message's: its
 /// lexicon words count ([`lang::plausible`]).
-const PLAUSIBLE: f32 = 0.02;
+const PLAUSIBLE: f32 = 0.001;
 
 /// What the conversation so far tells the router (the caller reads it from its store).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -204,53 +204,21 @@ pub fn route_in_conversation(
     } = lexicon.scan(&text, plausible.as_deref());
     let country = resolve_country(&text, req);
 
-    if urgency.level <= Urgency::Normal && complaint.is_none() {
-        if let Some(talk) = lexicon.small_talk(&text) {
-            // Greetings are too short for the text model: the languages that say them decide.
-            let says: Vec<LangCode> = talk.languages.iter().map(|(l, _)| *l).collect();
-            let language = if says.len() <= 1 && says.first().is_none_or(|l| *l == detected) {
-                language
-            } else {
-                // Among the languages that say it, with the site's default first (a prior).
-                let mut among = says.clone();
-                if let Some(i) = among.iter().position(|l| *l == site.default_language()) {
-                    among[..=i].rotate_right(1);
-                }
-                let found = lang::detect(&req.text, &among, req.locale.as_deref());
-                let previous = req.previous_language.as_deref().and_then(LangCode::parse);
-                match previous.filter(|p| among.contains(p)) {
-                    Some(p) if found.source != LanguageSource::Locale => Language {
-                        code: p.to_string(),
-                        confidence: 0.7,
-                        source: LanguageSource::Conversation,
-                    },
-                    _ => found,
-                }
-            };
-            let detected = LangCode::parse(&language.code).unwrap_or(detected);
-            let kind = talk
-                .languages
-                .iter()
-                .find(|(l, _)| *l == detected)
-                .map_or(talk.kind, |(_, k)| *k);
-            let (text, reply_language, fallback) = small_talk_reply(site, kind, detected);
-            return Decision {
-                ask_order_number: site.handoff.ask_order_number,
-                language,
-                urgency,
-                country,
-                outcome: Outcome::Answer {
-                    rule: format!("smalltalk:{}", kind.as_str()),
-                    topic: Topic::Greeting,
-                    text,
-                    language: reply_language,
-                    fallback,
-                    quick_replies: Vec::new(),
-                    links: Vec::new(),
-                },
-                trace: Trace::default(),
-            };
-        }
+    // Small talk is answered, never a ticket, unless the same message raises an alarm or a
+    // complaint ("thanks, but it arrived broken").
+    if urgency.level <= Urgency::Normal
+        && complaint.is_none()
+        && let Some(talk) = lexicon.small_talk(&text)
+    {
+        let (language, outcome) = small_talk(site, req, language, &talk);
+        return Decision {
+            ask_order_number: site.handoff.ask_order_number,
+            language,
+            urgency,
+            country,
+            outcome,
+            trace: Trace::default(),
+        };
     }
     let size = facts::size_mention(&text);
 
@@ -494,9 +462,62 @@ impl Alarm {
     }
 }
 
+/// The answer to a message that is nothing but small talk, and the language tag it settles:
+/// greetings are too short for the text model, so the languages whose words they are decide.
+fn small_talk(
+    site: &CompiledSite,
+    req: &ChatRequest,
+    language: Language,
+    talk: &lexicon::Talk,
+) -> (Language, Outcome) {
+    let detected = LangCode::parse(&language.code).unwrap_or(site.default_language());
+    let says: Vec<LangCode> = talk.languages.iter().map(|(l, _)| *l).collect();
+    let clear = language.confidence >= 0.5 || language.source == LanguageSource::Script;
+    let language = if says.is_empty() || (says.contains(&detected) && clear) {
+        language
+    } else {
+        // Words many languages use ("hello", "ok", "merci"): the conversation, the browser,
+        // the shop's default, in that order, if they say it; else the text among those that do.
+        let prefer = [
+            req.previous_language.as_deref().and_then(LangCode::parse),
+            req.locale.as_deref().and_then(LangCode::parse),
+            Some(site.default_language()),
+        ];
+        match prefer.into_iter().flatten().find(|l| says.contains(l)) {
+            Some(code) => Language {
+                code: code.to_string(),
+                confidence: 0.6,
+                source: LanguageSource::Conversation,
+            },
+            None => lang::detect(&req.text, &says, req.locale.as_deref()),
+        }
+    };
+    let lang = LangCode::parse(&language.code).unwrap_or(detected);
+    let kind = talk
+        .languages
+        .iter()
+        .find(|(l, _)| *l == lang)
+        .map_or(talk.kind, |(_, k)| *k);
+    let (text, reply_language, fallback) = small_talk_reply(site, kind, lang);
+    let outcome = Outcome::Answer {
+        rule: format!("smalltalk:{}", kind.as_str()),
+        topic: Topic::Greeting,
+        text,
+        language: reply_language,
+        fallback,
+        quick_replies: Vec::new(),
+        links: Vec::new(),
+    };
+    (language, outcome)
+}
+
 /// The answer to small talk: the site's own text in the shopper's language, else the engine's,
 /// else the site's along its fallback chain, else the engine's in the site's default language.
-fn small_talk_reply(site: &CompiledSite, kind: SmallTalk, want: LangCode) -> (String, LangCode, bool) {
+fn small_talk_reply(
+    site: &CompiledSite,
+    kind: SmallTalk,
+    want: LangCode,
+) -> (String, LangCode, bool) {
     let lexicon = lexicon::get();
     let site_texts = site.small_talk.get(&kind);
     let fill = |pieces: &[Piece], lang: LangCode| {
@@ -523,10 +544,10 @@ fn small_talk_reply(site: &CompiledSite, kind: SmallTalk, want: LangCode) -> (St
     if let Some(text) = lexicon.reply(kind, want) {
         return (text.to_string(), want, false);
     }
-    if let Some((lang, pieces, _)) = site_texts.and_then(|t| pick(site, t, want)) {
-        if let Some(text) = fill(pieces, lang) {
-            return (text, lang, true);
-        }
+    if let Some((lang, pieces, _)) = site_texts.and_then(|t| pick(site, t, want))
+        && let Some(text) = fill(pieces, lang)
+    {
+        return (text, lang, true);
     }
     let lang = site.default_language();
     let text = lexicon

@@ -682,19 +682,9 @@ impl Loader<'_> {
             let mut out = BTreeMap::new();
             for (lang, text) in map {
                 let code = site_lang(&lang, None)?;
-                self.inline_links(
-                    &text,
-                    None,
-                    &format!("[{section}] {code}"),
-                    &mut hosts,
-                )?;
-                let pieces = facts::parse_template(text.get_ref(), &facts, None).or_else(|e| {
-                    self.err(
-                        text.span(),
-                        None,
-                        format!("[{section}] {code}: {e}"),
-                    )
-                })?;
+                self.inline_links(&text, None, &format!("[{section}] {code}"), &mut hosts)?;
+                let pieces = facts::parse_template(text.get_ref(), &facts, None)
+                    .or_else(|e| self.err(text.span(), None, format!("[{section}] {code}: {e}")))?;
                 if let Some(slot) = pieces.iter().find_map(|p| match p {
                     Piece::Slot(slot) if slot.needs_country() || matches!(slot, Slot::Size(_)) => {
                         Some(slot)
@@ -737,7 +727,11 @@ impl Loader<'_> {
             )?,
             legal_reply: handoff_texts("handoff.legal_reply", file.handoff.legal_reply, false)?,
             away_reply: handoff_texts("handoff.away_reply", file.handoff.away_reply, false)?,
-            holiday_reply: handoff_texts("handoff.holiday_reply", file.handoff.holiday_reply, false)?,
+            holiday_reply: handoff_texts(
+                "handoff.holiday_reply",
+                file.handoff.holiday_reply,
+                false,
+            )?,
             ask_contact: file.handoff.ask_contact,
             ask_order_number: file.handoff.ask_order_number,
             ask_contact_reply: handoff_texts(
@@ -1121,7 +1115,11 @@ impl Loader<'_> {
         let detect_order = languages
             .iter()
             .take(1)
-            .chain(LangCode::ALL.iter().filter(|l| Some(*l) != languages.first()))
+            .chain(
+                LangCode::ALL
+                    .iter()
+                    .filter(|l| Some(*l) != languages.first()),
+            )
             .copied()
             .collect();
         Ok(CompiledSite {

@@ -9,9 +9,9 @@
 //! expression, nothing that grows with the number of scripts (Unicode `\b` and `\w`, repeated
 //! over 40,000 terms, made a regex set neither small nor fast).
 //!
-//! A term is literal text with two operators: `*` at either end of a word stands for any
-//! letters (`smok*`, `*brand`), and `..` between words lets up to [`GAP_WORDS`] other words
-//! stand between them (`battery .. swell*`). Words match whole unless a `*` opens that end.
+//! A term is literal text with three operators: `*` at either end of a word stands for any
+//! letters (`smok*`, `*brand`), `#` for any number (`# days`, `#日`), and `..` between words
+//! lets up to [`GAP_WORDS`] other words stand between them (`battery .. swell*`). Words match whole unless a `*` opens that end.
 //! Chinese, Japanese and Thai have no spaces, so their terms match anywhere, spaces ignored;
 //! so do Korean terms of two syllables or more (Korean is often typed without spaces), while a
 //! one-syllable Korean term starts a word and may end anywhere (`불` in "불이 났어요").
@@ -146,7 +146,7 @@ pub fn term(raw: &str, squeezed: bool) -> Result<Term, TermError> {
         }
         // Punctuation inside a token separates words, as in the word form ("fire-resistant").
         for part in token
-            .split(|c: char| !c.is_alphanumeric() && c != '*')
+            .split(|c: char| !c.is_alphanumeric() && c != '*' && c != '#')
             .filter(|p| !p.is_empty())
         {
             let inner = part.trim_matches('*');
@@ -169,7 +169,10 @@ pub fn term(raw: &str, squeezed: bool) -> Result<Term, TermError> {
         Some(None) => return Err(error("`..` must stand between two words")),
         Some(Some(_)) => {}
     }
-    let letters: Vec<char> = folded.chars().filter(|c| c.is_alphanumeric()).collect();
+    let letters: Vec<char> = folded
+        .chars()
+        .filter(|c| c.is_alphanumeric() && !c.is_ascii_digit())
+        .collect();
     let spacing = match letters.first() {
         Some(&c) if is_unspaced_script(c) => Spacing::Unspaced,
         Some(&c) if is_hangul(c) && letters.len() >= 2 => Spacing::Unspaced,
@@ -275,97 +278,146 @@ struct Entry<L> {
     term: Term,
 }
 
-/// Many terms, each with a label, found in one pass over a word form.
+/// The text as one group of terms sees it: spaces kept or dropped (unspaced scripts), numbers
+/// kept or each made `#` (terms that say `#`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct View {
+    unspaced: bool,
+    numbers: bool,
+}
+
+const VIEWS: [View; 4] = [
+    View {
+        unspaced: false,
+        numbers: false,
+    },
+    View {
+        unspaced: true,
+        numbers: false,
+    },
+    View {
+        unspaced: false,
+        numbers: true,
+    },
+    View {
+        unspaced: true,
+        numbers: true,
+    },
+];
+
+impl View {
+    fn of(term: &Term) -> usize {
+        let numbers = term.parts.iter().any(|p| p.needle.contains('#'));
+        usize::from(term.spacing == Spacing::Unspaced) + 2 * usize::from(numbers)
+    }
+
+    /// The view of a word form, and for each of its bytes the byte of `text` it stands for.
+    fn apply(self, text: &str) -> (String, Vec<usize>) {
+        let mut out = String::with_capacity(text.len());
+        let mut at = Vec::with_capacity(text.len() + 1);
+        let mut in_number = false;
+        for (i, c) in text.char_indices() {
+            if self.unspaced && c == ' ' {
+                continue;
+            }
+            if self.numbers && c.is_ascii_digit() {
+                if !in_number {
+                    out.push('#');
+                    at.push(i);
+                }
+                in_number = true;
+                continue;
+            }
+            in_number = false;
+            out.push(c);
+            at.extend(std::iter::repeat_n(i, c.len_utf8()));
+        }
+        at.push(text.len());
+        (out, at)
+    }
+}
+
+/// Many terms, each with a label, found in one pass per view over a word form.
 #[derive(Debug)]
 pub struct TermSet<L> {
     entries: Vec<Entry<L>>,
-    /// Needles of spaced terms, matched in the word form.
-    spaced: Option<AhoCorasick>,
-    /// Per needle of `spaced`: the (entry, part) that use it.
-    spaced_uses: Vec<Vec<(u32, u16)>>,
-    /// Needles of unspaced terms, matched in the word form without its spaces.
-    unspaced: Option<AhoCorasick>,
-    unspaced_uses: Vec<Vec<(u32, u16)>>,
+    /// Per view: the automaton of its terms' needles, and per needle the (entry, part) using it.
+    views: Vec<(View, AhoCorasick, Vec<Vec<(u32, u16)>>)>,
 }
 
-fn automaton(needles: &[String]) -> Result<Option<AhoCorasick>, String> {
-    if needles.is_empty() {
-        return Ok(None);
-    }
+fn automaton(needles: &[String]) -> Result<AhoCorasick, String> {
     AhoCorasickBuilder::new()
         .match_kind(MatchKind::Standard)
         .kind(Some(AhoCorasickKind::ContiguousNFA))
         .build(needles)
-        .map(Some)
         .map_err(|e| e.to_string())
 }
 
 impl<L: Copy> TermSet<L> {
     /// Builds the set. Terms parsed with `squeezed` must be matched against [`squeeze`]d text.
     pub fn new(terms: Vec<(L, Term)>) -> Result<TermSet<L>, String> {
-        let mut index: [std::collections::HashMap<String, usize>; 2] = Default::default();
-        let mut needles: [Vec<String>; 2] = Default::default();
-        let mut uses: [Vec<Vec<(u32, u16)>>; 2] = Default::default();
+        let mut index: [std::collections::HashMap<String, usize>; 4] = Default::default();
+        let mut needles: [Vec<String>; 4] = Default::default();
+        let mut uses: [Vec<Vec<(u32, u16)>>; 4] = Default::default();
         let mut entries = Vec::with_capacity(terms.len());
         for (e, (label, term)) in terms.into_iter().enumerate() {
-            let which = usize::from(term.spacing == Spacing::Unspaced);
+            let which = View::of(&term);
+            let e = u32::try_from(e).map_err(|_| "too many terms".to_string())?;
             for (p, part) in term.parts.iter().enumerate() {
-                let id = *index[which]
-                    .entry(part.needle.clone())
-                    .or_insert_with(|| {
-                        needles[which].push(part.needle.clone());
-                        uses[which].push(Vec::new());
-                        needles[which].len() - 1
-                    });
-                let e = u32::try_from(e).map_err(|_| "too many terms".to_string())?;
+                let id = *index[which].entry(part.needle.clone()).or_insert_with(|| {
+                    needles[which].push(part.needle.clone());
+                    uses[which].push(Vec::new());
+                    needles[which].len() - 1
+                });
                 let p = u16::try_from(p).map_err(|_| "a term with too many parts".to_string())?;
                 uses[which][id].push((e, p));
             }
             entries.push(Entry { label, term });
         }
-        let [spaced_uses, unspaced_uses] = uses;
-        Ok(TermSet {
-            spaced: automaton(&needles[0])?,
-            unspaced: automaton(&needles[1])?,
-            entries,
-            spaced_uses,
-            unspaced_uses,
-        })
+        let mut views = Vec::new();
+        for (i, (needles, uses)) in needles.iter().zip(uses).enumerate() {
+            if !needles.is_empty() {
+                views.push((VIEWS[i], automaton(needles)?, uses));
+            }
+        }
+        Ok(TermSet { entries, views })
     }
 
     /// Every term found in `text`, a word form ([`words`]), with its span. A term of several
     /// parts spans from its first part's start to its last part's end.
     pub fn find(&self, text: &str) -> Vec<Hit<L>> {
-        // Occurrences per (entry, part): (start, end) in the spaced text.
+        // Occurrences per (entry, part): (start, end) in `text`.
         let mut found: Vec<(u32, u16, usize, usize)> = Vec::new();
-        let bytes = text.as_bytes();
-        if let Some(ac) = &self.spaced {
-            for m in ac.find_overlapping_iter(text) {
-                for &(e, p) in &self.spaced_uses[m.pattern().as_usize()] {
-                    let part = &self.entries[e as usize].term.parts[usize::from(p)];
-                    let starts_word = m.start() == 0 || bytes[m.start() - 1] == b' ';
-                    let ends_word = bytes.get(m.end()).is_none_or(|b| *b == b' ');
-                    if (!part.start || starts_word) && (!part.end || ends_word) {
-                        found.push((e, p, m.start(), m.end()));
-                    }
-                }
-            }
-        }
-        if let Some(ac) = &self.unspaced {
-            // The text without spaces, and where each of its bytes stands in `text`.
-            let mut joined = String::with_capacity(text.len());
-            let mut at = Vec::with_capacity(text.len() + 1);
-            for (i, c) in text.char_indices().filter(|(_, c)| *c != ' ') {
-                joined.push(c);
-                at.extend(std::iter::repeat_n(i, c.len_utf8()));
-            }
-            at.push(text.len());
-            for m in ac.find_overlapping_iter(&joined) {
+        for (view, ac, uses) in &self.views {
+            let (seen, at) = view.apply(text);
+            for m in ac.find_overlapping_iter(&seen) {
+                // A Latin word or a number also ends where a script without spaces begins
+                // ("打12315投诉", "我的power bank冒烟了").
+                let matched = &seen[m.start()..m.end()];
+                let boundary = |next: Option<char>, own: Option<char>| {
+                    let glued = |c: char| is_unspaced_script(c) || is_hangul(c);
+                    next.is_none_or(|c| c == ' ' || (glued(c) && !own.is_some_and(glued)))
+                };
+                let starts_word = boundary(
+                    seen[..m.start()].chars().next_back(),
+                    matched.chars().next(),
+                );
+                let ends_word =
+                    boundary(seen[m.end()..].chars().next(), matched.chars().next_back());
                 let start = at[m.start()];
                 let last = at[m.end() - 1];
                 let end = last + text[last..].chars().next().map_or(1, char::len_utf8);
-                for &(e, p) in &self.unspaced_uses[m.pattern().as_usize()] {
-                    found.push((e, p, start, end));
+                // A `#` stands for a whole number: extend the end over its digits.
+                let end = if view.numbers {
+                    end + text[end..].bytes().take_while(u8::is_ascii_digit).count()
+                } else {
+                    end
+                };
+                for &(e, p) in &uses[m.pattern().as_usize()] {
+                    let part = &self.entries[e as usize].term.parts[usize::from(p)];
+                    if (!part.start || starts_word) && (!part.end || ends_word) {
+                        found.push((e, p, start, end));
+                    }
                 }
             }
         }
@@ -374,7 +426,10 @@ impl<L: Copy> TermSet<L> {
         let mut i = 0;
         while i < found.len() {
             let e = found[i].0;
-            let j = found[i..].iter().position(|f| f.0 != e).map_or(found.len(), |n| i + n);
+            let j = found[i..]
+                .iter()
+                .position(|f| f.0 != e)
+                .map_or(found.len(), |n| i + n);
             let entry = &self.entries[e as usize];
             hits.extend(
                 chains(text, &entry.term, &found[i..j])
@@ -397,7 +452,12 @@ impl<L: Copy> TermSet<L> {
 fn chains(text: &str, term: &Term, found: &[(u32, u16, usize, usize)]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let of = |p: usize| found.iter().filter(move |f| usize::from(f.1) == p);
-    let words_before = |pos: usize| text.as_bytes()[..pos].iter().filter(|b| **b == b' ').count();
+    let words_before = |pos: usize| {
+        text.as_bytes()[..pos]
+            .iter()
+            .filter(|b| **b == b' ')
+            .count()
+    };
     for first in of(0) {
         // Extend greedily with the nearest occurrence that keeps each join.
         let (start, mut end) = (first.2, first.3);
@@ -406,12 +466,12 @@ fn chains(text: &str, term: &Term, found: &[(u32, u16, usize, usize)]) -> Vec<(u
             let next = of(p + 1).find(|f| match *join {
                 Join::Words { min, max } => {
                     let (before, after) = (words_before(end.saturating_sub(1)), words_before(f.2));
-                    f.2 >= end.saturating_sub(1) && (min..=max).contains(&after.saturating_sub(before))
+                    f.2 >= end.saturating_sub(1)
+                        && (min..=max).contains(&after.saturating_sub(before))
                 }
                 Join::SameWord => f.2 >= end && !text[end..f.2].contains(' '),
                 Join::Chars(max) => {
-                    f.2 >= end
-                        && text[end..f.2].chars().filter(|c| *c != ' ').count() <= max
+                    f.2 >= end && text[end..f.2].chars().filter(|c| *c != ' ').count() <= max
                 }
             });
             match next {
@@ -494,7 +554,11 @@ mod tests {
             ("caught fire", "caught the fire", false),
             ("smell* like burnt", "it smells like burnt plastic", true),
             ("smell* like burnt", "smells a lot like burnt", false),
-            ("battery .. swell*", "the battery has started to swell", true),
+            (
+                "battery .. swell*",
+                "the battery has started to swell",
+                true,
+            ),
             ("battery .. swell*", "battery swells", true),
             ("battery .. swell*", "battery a b c d swelling", false),
             ("battery .. swell*", "swelling battery", false),
@@ -513,6 +577,13 @@ mod tests {
             ("불", "불이 났어요", true),
             ("불", "소불고기", false),
             ("a.b (c)?", "x a.b (c)? y", true),
+            ("# days .. still", "25 days and still nothing", true),
+            ("# days", "2025 days", true),
+            ("# days", "a few days", false),
+            ("#日", "注文してから40日経つ", true),
+            ("#일 지났", "도착예정일 10일 지났는데요", true),
+            ("12315", "我要打12315投诉", true),
+            ("power bank", "我的power bank冒烟了", true),
             ("ma rag*sh", "ma ragaash", true),
             ("ma rag*sh", "ma rag sh", false),
             ("ma rag*sh fulus", "ma ragaash fulus", true),
@@ -556,7 +627,17 @@ mod tests {
 
     #[test]
     fn bad_terms_are_refused() {
-        for bad in ["", "   ", "*", ".. fire", "fire ..", "a .. .. b", "a * b", "!!", "ov**er"] {
+        for bad in [
+            "",
+            "   ",
+            "*",
+            ".. fire",
+            "fire ..",
+            "a .. .. b",
+            "a * b",
+            "!!",
+            "ov**er",
+        ] {
             assert!(term(bad, false).is_err(), "{bad:?}");
         }
     }

@@ -103,7 +103,11 @@ fn small_talk_is_recognised_in_every_language() {
     ];
     let lx = lexicon::get();
     for (text, want) in cases {
-        assert_eq!(lx.small_talk(&fold(text)).map(|s| s.kind), Some(*want), "{text}");
+        assert_eq!(
+            lx.small_talk(&fold(text)).map(|s| s.kind),
+            Some(*want),
+            "{text}"
+        );
     }
     for not in [
         "hi, do you ship to chile?",

@@ -90,7 +90,7 @@ fn held_out(text: &str) -> bool {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    h % 4 == 0
+    h.is_multiple_of(4)
 }
 
 #[derive(Default)]
@@ -126,7 +126,8 @@ impl Figures {
         let urgent_class = matches!(row.class.as_str(), "safety" | "security" | "legal");
         let is_urgent = d.urgency.level == Urgency::Urgent;
         let handoff = d.is_handoff();
-        let small_talk = matches!(&d.outcome, Outcome::Answer { rule, .. } if rule.starts_with("smalltalk:"));
+        let small_talk =
+            matches!(&d.outcome, Outcome::Answer { rule, .. } if rule.starts_with("smalltalk:"));
         let mut wrong = Vec::new();
         if urgent_class {
             self.urgent += 1;
@@ -268,8 +269,14 @@ fn triage_holds_on_the_corpus() {
     }
     println!("{out}");
     for f in [&tune, &holdout] {
-        assert!(pct(f.urgent_caught, f.urgent) >= 95.0, "urgent recall\n{out}");
-        assert!(pct(f.false_urgent, f.not_urgent) <= 3.0, "false urgent\n{out}");
+        assert!(
+            pct(f.urgent_caught, f.urgent) >= 95.0,
+            "urgent recall\n{out}"
+        );
+        assert!(
+            pct(f.false_urgent, f.not_urgent) <= 3.0,
+            "false urgent\n{out}"
+        );
         assert_eq!(f.alarms_answered, 0, "alarms answered\n{out}");
         assert_eq!(f.small_talk_handed_off, 0, "small talk handed off\n{out}");
         assert!(
@@ -380,7 +387,12 @@ fn small_talk_is_answered_in_the_shoppers_language_and_never_handed_off() {
     assert_eq!(d.reply_language().as_str(), "ko", "{d:?}");
     let d = decide(&site, "hello??", None);
     assert_eq!(d.language.code, "en", "{d:?}");
-    for text in ["thx 👍", "is anyone there?", "are you a bot?", "merci et bonne journée"] {
+    for text in [
+        "thx 👍",
+        "is anyone there?",
+        "are you a bot?",
+        "merci et bonne journée",
+    ] {
         let d = decide(&site, text, None);
         assert!(
             matches!(&d.outcome, Outcome::Answer { rule, .. } if rule.starts_with("smalltalk:")),
