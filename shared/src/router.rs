@@ -476,12 +476,12 @@ fn small_talk(
     let language = if says.is_empty() || (says.contains(&detected) && clear) {
         language
     } else {
-        // Words many languages use ("hello", "ok", "merci"): the conversation, the browser,
-        // the shop's default, in that order, if they say it; else the text among those that do.
+        // Words several languages use ("hello", "ciao", "merci"): the conversation's language
+        // or the browser's if they say it; else the text model among those that do, the
+        // shop's default first (a prior).
         let prefer = [
             req.previous_language.as_deref().and_then(LangCode::parse),
             req.locale.as_deref().and_then(LangCode::parse),
-            Some(site.default_language()),
         ];
         match prefer.into_iter().flatten().find(|l| says.contains(l)) {
             Some(code) => Language {
@@ -489,7 +489,13 @@ fn small_talk(
                 confidence: 0.6,
                 source: LanguageSource::Conversation,
             },
-            None => lang::detect(&req.text, &says, req.locale.as_deref()),
+            None => {
+                let mut among = says.clone();
+                if let Some(i) = among.iter().position(|l| *l == site.default_language()) {
+                    among[..=i].rotate_right(1);
+                }
+                lang::detect(&req.text, &among, None)
+            }
         }
     };
     let lang = LangCode::parse(&language.code).unwrap_or(detected);

@@ -385,8 +385,15 @@ fn small_talk_is_answered_in_the_shoppers_language_and_never_handed_off() {
     let d = decide(&site, "안녕하세요~~", None);
     assert!(!d.is_handoff(), "{d:?}");
     assert_eq!(d.reply_language().as_str(), "ko", "{d:?}");
-    let d = decide(&site, "hello??", None);
+    // A greeting many languages borrow is tagged by the conversation or the browser…
+    let d = decide(&site, "hello??", Some("de-DE"));
+    assert_eq!(d.language.code, "de", "{d:?}");
+    assert_eq!(d.reply_language().as_str(), "de", "{d:?}");
+    // …and otherwise by the languages whose words it is.
+    let d = decide(&site, "good morning!!", None);
     assert_eq!(d.language.code, "en", "{d:?}");
+    let d = decide(&site, "obrigadooo", None);
+    assert_eq!(d.language.code, "pt", "{d:?}");
     for text in [
         "thx 👍",
         "is anyone there?",

@@ -1114,7 +1114,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
 /// detected it, when the panel has words for it (a Korean shopper on a shop that answers in
 /// English still gets a Korean panel); else the reply's.
 fn shopper_or(shopper: &str, reply: &str) -> String {
-    let known = primary_subtag(shopper).is_some_and(|p| i18n::table(&p.to_ascii_lowercase()).is_some());
+    let known =
+        primary_subtag(shopper).is_some_and(|p| i18n::table(&p.to_ascii_lowercase()).is_some());
     if known { shopper } else { reply }.to_string()
 }
 
