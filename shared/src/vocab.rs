@@ -342,8 +342,11 @@ impl View {
 pub struct TermSet<L> {
     entries: Vec<Entry<L>>,
     /// Per view: the automaton of its terms' needles, and per needle the (entry, part) using it.
-    views: Vec<(View, AhoCorasick, Vec<Vec<(u32, u16)>>)>,
+    views: Vec<(View, AhoCorasick, Uses)>,
 }
+
+/// Per needle of an automaton: the (entry, part) pairs that use it.
+type Uses = Vec<Vec<(u32, u16)>>;
 
 fn automaton(needles: &[String]) -> Result<AhoCorasick, String> {
     AhoCorasickBuilder::new()
@@ -358,7 +361,7 @@ impl<L: Copy> TermSet<L> {
     pub fn new(terms: Vec<(L, Term)>) -> Result<TermSet<L>, String> {
         let mut index: [std::collections::HashMap<String, usize>; 4] = Default::default();
         let mut needles: [Vec<String>; 4] = Default::default();
-        let mut uses: [Vec<Vec<(u32, u16)>>; 4] = Default::default();
+        let mut uses: [Uses; 4] = Default::default();
         let mut entries = Vec::with_capacity(terms.len());
         for (e, (label, term)) in terms.into_iter().enumerate() {
             let which = View::of(&term);
