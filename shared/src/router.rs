@@ -204,22 +204,6 @@ pub fn route_in_conversation(
     } = lexicon.scan(&text, plausible.as_deref());
     let country = resolve_country(&text, req);
 
-    // Small talk is answered, never a ticket, unless the same message raises an alarm or a
-    // complaint ("thanks, but it arrived broken").
-    if urgency.level <= Urgency::Normal
-        && complaint.is_none()
-        && let Some(talk) = lexicon.small_talk(&text)
-    {
-        let (language, outcome) = small_talk(site, req, language, &talk);
-        return Decision {
-            ask_order_number: site.handoff.ask_order_number,
-            language,
-            urgency,
-            country,
-            outcome,
-            trace: Trace::default(),
-        };
-    }
     let size = facts::size_mention(&text);
 
     let mut trace = Trace::default();
@@ -241,6 +225,29 @@ pub fn route_in_conversation(
         fired.sort_unstable();
     }
     fired.dedup();
+
+    // Small talk is answered, never a ticket, unless the same message raises an alarm or a
+    // complaint ("thanks, but it arrived broken"), or asks for a person without asking a
+    // question ("real person please" is a request; "are you a real person?" small talk).
+    let asks_for_person = fired.iter().any(|&i| {
+        site.rules[i].topic == Topic::Human
+            && !site.rules[i].unless.iter().any(|u| u.is_match(&text))
+    });
+    if urgency.level <= Urgency::Normal
+        && complaint.is_none()
+        && let Some(talk) = lexicon.small_talk(&text)
+        && !(asks_for_person && !req.text.trim_end().ends_with(['?', '？', '؟']))
+    {
+        let (language, outcome) = small_talk(site, req, language, &talk);
+        return Decision {
+            ask_order_number: site.handoff.ask_order_number,
+            language,
+            urgency,
+            country,
+            outcome,
+            trace: Trace::default(),
+        };
+    }
     for index in fired {
         let rule = &site.rules[index];
         if rule.unless.iter().any(|u| u.is_match(&text)) {

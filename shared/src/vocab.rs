@@ -349,9 +349,12 @@ pub struct TermSet<L> {
 type Uses = Vec<Vec<(u32, u16)>>;
 
 fn automaton(needles: &[String]) -> Result<AhoCorasick, String> {
+    // A contiguous NFA: half the memory of the noncontiguous one and as fast on chat-sized
+    // text. No prefilter: messages are short, and it cost a third of the build time.
     AhoCorasickBuilder::new()
         .match_kind(MatchKind::Standard)
         .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .prefilter(false)
         .build(needles)
         .map_err(|e| e.to_string())
 }
