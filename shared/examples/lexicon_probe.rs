@@ -34,5 +34,10 @@ fn main() {
                 .unwrap_or_default(),
             tag.code,
         );
+        if std::env::var_os("EXPLAIN").is_some() {
+            for line in lexicon::explain(&folded) {
+                println!("      {line}");
+            }
+        }
     }
 }

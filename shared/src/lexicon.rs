@@ -21,27 +21,9 @@ use crate::lang::LangCode;
 use crate::vocab::{self, Term, TermSet};
 use crate::wire::{Urgency, UrgencyTag};
 
-/// Every reason must have terms in each of these languages (the tidy test checks it).
-pub const REQUIRED: [LangCode; 14] = [
-    LangCode::En,
-    LangCode::Es,
-    LangCode::Pt,
-    LangCode::Fr,
-    LangCode::De,
-    LangCode::It,
-    LangCode::Nl,
-    LangCode::Pl,
-    LangCode::Ru,
-    LangCode::Tr,
-    LangCode::Ar,
-    LangCode::Zh,
-    LangCode::Ja,
-    LangCode::Ko,
-];
-
 const REASONS: &str = include_str!("../lexicon/reasons.toml");
 
-/// The language files, as compiled in.
+/// The language files, as compiled in: the languages the lexicons know.
 pub const FILES: [(LangCode, &str); 14] = [
     (LangCode::En, include_str!("../lexicon/en.toml")),
     (LangCode::Es, include_str!("../lexicon/es.toml")),
@@ -164,6 +146,11 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     Lexicon::load().expect("the lexicons load (run the lexicon_tidy test)")
 });
 
+/// The languages the lexicons have a file for.
+pub fn languages() -> impl Iterator<Item = LangCode> {
+    FILES.iter().map(|(l, _)| *l)
+}
+
 /// The compiled lexicons.
 pub fn get() -> &'static Lexicon {
     &LEXICON
@@ -262,6 +249,53 @@ impl Builder {
     }
 }
 
+/// Which terms of which files fire on folded text (neutral phrases and alarm terms, each
+/// with its reason). Slow — it compiles a set of its own: for `ferry try` and lexicon authors.
+pub fn explain(folded: &str) -> Vec<String> {
+    fn add(terms: &mut Vec<(usize, Term)>, labels: &mut Vec<String>, label: &str, list: &[String]) {
+        for raw in list {
+            if let Ok(t) = vocab::term(raw, false) {
+                terms.push((labels.len(), t));
+                labels.push(format!("{label} {raw:?}"));
+            }
+        }
+    }
+    let (mut terms, mut labels) = (Vec::new(), Vec::new());
+    for (lang, text) in FILES {
+        let Ok(file) = toml::from_str::<LangFile>(text) else {
+            continue;
+        };
+        add(
+            &mut terms,
+            &mut labels,
+            &format!("{lang} [neutral]"),
+            &file.neutral.terms,
+        );
+        for table in ALARM_TABLES {
+            for (key, value) in file.table(table).into_iter().flatten() {
+                let place = format!("{lang} {table}:{key}");
+                match value {
+                    Terms::List(list) => add(&mut terms, &mut labels, &place, list),
+                    Terms::With { terms: t, with: w } => {
+                        add(&mut terms, &mut labels, &place, t);
+                        add(&mut terms, &mut labels, &format!("{place} (with)"), w);
+                    }
+                }
+            }
+        }
+    }
+    let Ok(set) = TermSet::new(terms) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = set
+        .find(&vocab::words(folded))
+        .into_iter()
+        .filter_map(|h| labels.get(h.label).cloned())
+        .collect();
+    out.dedup();
+    out
+}
+
 impl Lexicon {
     fn load() -> Result<Lexicon, Vec<String>> {
         let mut b = Builder { errors: Vec::new() };
@@ -272,16 +306,6 @@ impl Lexicon {
             match toml::from_str::<LangFile>(text) {
                 Ok(file) => files.push((lang, file)),
                 Err(e) => b.errors.push(format!("lexicon/{lang}.toml: {e}")),
-            }
-        }
-        for lang in REQUIRED {
-            if !files.iter().any(|(l, _)| *l == lang)
-                && !b
-                    .errors
-                    .iter()
-                    .any(|e| e.contains(&format!("/{lang}.toml")))
-            {
-                b.errors.push(format!("lexicon/{lang}.toml is missing"));
             }
         }
 
@@ -515,8 +539,7 @@ impl Lexicon {
                 .find(|k| kept.iter().any(|h| h.label.0 == Some(*k)))
         };
         let kind = kind_if_covered(&|_| true)?;
-        let languages = REQUIRED
-            .into_iter()
+        let languages = languages()
             .filter_map(|l| kind_if_covered(&|lang| lang == l).map(|k| (l, k)))
             .collect();
         Some(Talk { kind, languages })
@@ -525,12 +548,5 @@ impl Lexicon {
     /// The engine's answer to small talk in `lang`, if the lexicons have that language.
     pub fn reply(&self, kind: SmallTalk, lang: LangCode) -> Option<&str> {
         self.replies.get(&(lang, kind)).map(String::as_str)
-    }
-
-    /// The languages the engine can answer small talk in.
-    pub fn reply_languages(&self) -> impl Iterator<Item = LangCode> + '_ {
-        REQUIRED
-            .into_iter()
-            .filter(|l| self.replies.contains_key(&(*l, SmallTalk::Greeting)))
     }
 }

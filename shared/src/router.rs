@@ -236,7 +236,7 @@ pub fn route_in_conversation(
     if urgency.level <= Urgency::Normal
         && complaint.is_none()
         && let Some(talk) = lexicon.small_talk(&text)
-        && !(asks_for_person && !req.text.trim_end().ends_with(['?', '？', '؟']))
+        && (!asks_for_person || req.text.trim_end().ends_with(['?', '？', '؟']))
     {
         let (language, outcome) = small_talk(site, req, language, &talk);
         return Decision {
@@ -331,16 +331,7 @@ pub fn route_in_conversation(
         let fill = |pieces: &[Piece]| {
             facts::fill(
                 pieces,
-                &Fill {
-                    shop_name: &site.name,
-                    support_email: &site.support_email,
-                    facts: &site.facts,
-                    lang,
-                    country: None,
-                    size_row: None,
-                    reply_by: Some(&reply_by_text),
-                    opens_at: opens_at_text.as_deref(),
-                },
+                &shop_fill(site, lang, Some(&reply_by_text), opens_at_text.as_deref()),
             )
             .unwrap_or_default()
         };
@@ -442,6 +433,25 @@ pub fn route_in_conversation(
     }
 }
 
+/// What a text about the shop (not about this shopper's country or size) can fill.
+fn shop_fill<'a>(
+    site: &'a CompiledSite,
+    lang: LangCode,
+    reply_by: Option<&'a str>,
+    opens_at: Option<&'a str>,
+) -> Fill<'a> {
+    Fill {
+        shop_name: &site.name,
+        support_email: &site.support_email,
+        facts: &site.facts,
+        lang,
+        country: None,
+        size_row: None,
+        reply_by,
+        opens_at,
+    }
+}
+
 /// The kind of alarm an urgent reason raises: it names the handoff's topic and its reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Alarm {
@@ -533,21 +543,8 @@ fn small_talk_reply(
 ) -> (String, LangCode, bool) {
     let lexicon = lexicon::get();
     let site_texts = site.small_talk.get(&kind);
-    let fill = |pieces: &[Piece], lang: LangCode| {
-        facts::fill(
-            pieces,
-            &Fill {
-                shop_name: &site.name,
-                support_email: &site.support_email,
-                facts: &site.facts,
-                lang,
-                country: None,
-                size_row: None,
-                reply_by: None,
-                opens_at: None,
-            },
-        )
-    };
+    let fill =
+        |pieces: &[Piece], lang: LangCode| facts::fill(pieces, &shop_fill(site, lang, None, None));
     if let Some(text) = site_texts
         .and_then(|t| t.get(&want))
         .and_then(|p| fill(p, want))

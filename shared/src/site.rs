@@ -694,7 +694,7 @@ impl Loader<'_> {
                     return self.err(
                         text.span(),
                         None,
-                        format!("[{section}] {code}: {slot:?} depends on the question; such texts can use shop.name, support.email, links.<name>, returns.days, warranty.months, reply_by and opens_at"),
+                        format!("[{section}] {code}: {slot:?} depends on the question; handoff texts can use shop.name, support.email, links.<name>, returns.days, warranty.months, reply_by and opens_at (small-talk texts the same, without reply_by and opens_at)"),
                     );
                 }
                 out.insert(code, pieces);

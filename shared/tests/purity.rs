@@ -8,6 +8,8 @@ const ALLOWED: &[&str] = &[
     // Names the field a JSON body gets wrong (`json::parse_json`).
     "serde_path_to_error",
     "regex",
+    // The lexicons' term sets (`vocab::TermSet`).
+    "aho-corasick",
     "toml",
     "whatlang",
     "unicode-normalization",

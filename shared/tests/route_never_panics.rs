@@ -97,7 +97,19 @@ proptest! {
                 turnstile_token: None,
             };
             let decision = route(site, &req, i64::from(now));
-            prop_assert!(site.languages.iter().any(|l| l.as_str() == decision.language.code));
+            // The tag is any language Ferry knows; the reply is in a site language, or, for
+            // small talk the engine answers, in a language of its lexicons.
+            prop_assert!(ferry_shared::lang::LangCode::parse(&decision.language.code).is_some());
+            let reply = decision.reply_language();
+            let small_talk = matches!(
+                &decision.outcome,
+                ferry_shared::Outcome::Answer { rule, .. } if rule.starts_with("smalltalk:")
+            );
+            prop_assert!(
+                site.languages.contains(&reply)
+                    || (small_talk && ferry_shared::lexicon::languages().any(|l| l == reply)),
+                "reply in {reply}: {decision:?}"
+            );
             prop_assert!((0.0..=1.0).contains(&decision.language.confidence));
             match decision.to_reply("FRY-TEST") {
                 Reply::Answer(a) => {

@@ -136,7 +136,8 @@ fn fixture_table() {
     let mut failures = Vec::new();
     let mut language_only = Vec::new();
     for row in &rows {
-        if !matches!(row.rule.as_str(), "-" | "none") {
+        // `smalltalk:<kind>`: answered by the engine, not by a rule of the file.
+        if !matches!(row.rule.as_str(), "-" | "none") && !row.rule.starts_with("smalltalk:") {
             assert!(
                 rule_ids.contains(&row.rule.as_str()),
                 "line {}: no rule `{}` in demo.toml",
@@ -230,10 +231,13 @@ fn coverage_is_complete() {
         Topic::Complaint,
         Topic::Safety,
         Topic::Legal,
+        Topic::Security,
         Topic::Other,
     ];
     let coverage = site.coverage();
-    for topic in Topic::ALL {
+    // Greetings, thanks and goodbyes are small talk the engine answers (the site only words
+    // them, in `[smalltalk.*]`).
+    for topic in Topic::ALL.into_iter().filter(|t| *t != Topic::Greeting) {
         let row = coverage.iter().find(|c| c.topic == topic);
         if unanswerable.contains(&topic) {
             assert!(
