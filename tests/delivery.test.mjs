@@ -205,6 +205,29 @@ describe('handoff delivery', () => {
     assert.equal(hit.body.contact.order_number, '#10423');
   });
 
+  test('/v1/contact masks a card number in every contact field before it is stored or sent', async () => {
+    const res = await chat(worker.base, { text: 'My parcel is lost, please check what happened to it', locale: 'en-US' });
+    const reply = res.json.reply;
+    assert.equal(reply.kind, 'handoff');
+    assert.equal(handoffRow(reply.ticket).status, 'awaiting_contact');
+    const card = '4242 4242 4242 4242';
+    const contact = { email: `ana+${card.replaceAll(' ', '')}@example.com`, name: `Ana ${card}`, order_number: `#${card}` };
+    const ok = await fetch(`${worker.base}/v1/contact`, {
+      method: 'POST',
+      body: JSON.stringify({ site: 'demo', conversation_id: res.request.conversation_id, ticket: reply.ticket, contact }),
+    });
+    assert.equal(ok.status, 200, await ok.text());
+    const hit = await receiver.waitFor((r) => r.body?.ticket === reply.ticket && r.body.contact?.email);
+    const squeeze = (s) => s.replace(/[ -]/g, '');
+    assert.doesNotMatch(squeeze(hit.text), /4242424242424242/, 'the delivery carries no card');
+    assert.equal(hit.body.contact.name, 'Ana •••• •••• •••• 4242');
+    assert.equal(hit.body.contact.order_number, '#•••• •••• •••• 4242');
+    assert.equal(hit.body.contact.email, 'ana+••••••••••••4242@example.com');
+    const stored = worker.query(`SELECT payload_json FROM handoffs WHERE ticket = '${reply.ticket}'`)[0].payload_json;
+    assert.doesNotMatch(squeeze(stored), /4242424242424242/, 'D1 holds no card');
+    assert.match(stored, /Ana •••• •••• •••• 4242/);
+  });
+
   test('no email within the wait: the handoff goes out anyway; an email given later is sent as an update', async () => {
     const res = await chat(worker.base, { text: 'My parcel is lost, please look into it' });
     const reply = res.json.reply;

@@ -33,12 +33,12 @@ const Q_PERSON_DE = 'Können Sie meine Initialen auf das Leinenhemd sticken, das
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-/// The panel's own words for a language, read from widget/src/i18n.rs (plain string fields
+/// The panel's own words for a language, read from widget/src/i18n/mod.rs (plain string fields
 /// only), so the test follows the translations instead of copying them.
 function ui(code) {
-  const src = readFileSync(path.join(ROOT, 'widget/src/i18n.rs'), 'utf8');
+  const src = readFileSync(path.join(ROOT, 'widget/src/i18n/mod.rs'), 'utf8');
   const block = src.match(new RegExp(`pub static ${code.toUpperCase()}: Ui = Ui \\{([\\s\\S]*?)\\n\\};`));
-  assert.ok(block, `widget/src/i18n.rs has no table ${code.toUpperCase()}`);
+  assert.ok(block, `widget/src/i18n/mod.rs has no table ${code.toUpperCase()}`);
   const out = {};
   for (const [, key, value] of block[1].matchAll(/^ {4}(\w+): "((?:[^"\\]|\\.)*)",$/gm)) {
     try { out[key] = JSON.parse(`"${value}"`); } catch { out[key] = value; }

@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use ferry_shared::{CompiledSite, Outcome, route};
+use ferry_shared::{CompiledSite, HandoffPlan, Outcome, route};
 use serde::Deserialize;
 
 /// The map file: per label, the topics an answer may have and whether rules should answer.
@@ -159,12 +159,12 @@ pub fn run(site: &CompiledSite, opts: &Options<'_>) -> Result<(String, Summary),
         );
         let answered_by = match &decision.outcome {
             Outcome::Answer { rule, topic, .. } => Some((rule.as_str(), *topic, false)),
-            Outcome::Handoff {
+            Outcome::Handoff(HandoffPlan {
                 rule: Some(rule),
                 topic,
                 ..
-            } => Some((rule.as_str(), *topic, true)),
-            Outcome::Handoff { rule: None, .. } => None,
+            }) => Some((rule.as_str(), *topic, true)),
+            Outcome::Handoff(HandoffPlan { rule: None, .. }) => None,
         };
         let stats = per_label.entry(label.to_string()).or_default();
         stats.rows += 1;

@@ -14,7 +14,7 @@ use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 use ferry_shared::wire::{ChatRequest, WIRE_VERSION};
-use ferry_shared::{CompiledSite, Outcome, Topic, route};
+use ferry_shared::{CompiledSite, HandoffPlan, Outcome, Topic, route};
 
 const USAGE: &str = "\
 usage:
@@ -297,14 +297,14 @@ fn explain(site: &CompiledSite, req: &ChatRequest, now: i64) {
             );
             println!("\n{text}");
         }
-        Outcome::Handoff {
+        Outcome::Handoff(HandoffPlan {
             topic,
             text,
             language,
             fallback,
             rule,
             ..
-        } => {
+        }) => {
             let answered = rule
                 .as_ref()
                 .map(|r| format!(" after rule `{r}` answered (then = \"handoff\")"))
@@ -316,7 +316,7 @@ fn explain(site: &CompiledSite, req: &ChatRequest, now: i64) {
             if let Some(reason) = &d.trace.overridden_by {
                 println!("          a rule matched, but {reason} sends this to a person");
             }
-            if let Outcome::Handoff { reply_by, away, .. } = &d.outcome {
+            if let Outcome::Handoff(HandoffPlan { reply_by, away, .. }) = &d.outcome {
                 let shop = |ms| {
                     ferry_shared::hours::format_local(
                         ms,
@@ -388,12 +388,12 @@ fn route_lines(site: &CompiledSite) -> Result<ExitCode, String> {
                         text.as_str(),
                     ),
                     // `rule` is set when a rule answered before handing off (`then = "handoff"`).
-                    Outcome::Handoff {
+                    Outcome::Handoff(HandoffPlan {
                         language,
                         text,
                         rule,
                         ..
-                    } => ("handoff", rule.as_deref(), language.as_str(), text.as_str()),
+                    }) => ("handoff", rule.as_deref(), language.as_str(), text.as_str()),
                 };
                 // `language` is the shopper's language as detected (the tag a handoff carries);
                 // `reply_language` the one the text is written in (the site's fallback chain).

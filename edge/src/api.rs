@@ -44,7 +44,7 @@ async fn route(
                     "`site`: query parameter is required, e.g. /v1/config?site=demo".into(),
                 )
             })?;
-            let site = site_or_error(&id)?;
+            let site = sites::site_or_error(&id)?;
             *cors = allow_origin(req, site)?;
             config(env, site)
         }
@@ -112,8 +112,8 @@ fn request_site(
             b.chars().take(64).collect::<String>(),
             q.chars().take(64).collect::<String>()
         ))),
-        (Some(id), _) => site_or_error(id).map(Some),
-        (None, Some(id)) => site_or_error(&id).map(Some),
+        (Some(id), _) => sites::site_or_error(id).map(Some),
+        (None, Some(id)) => sites::site_or_error(&id).map(Some),
         (None, None) => Ok(None),
     }
 }
@@ -141,7 +141,7 @@ fn preflight(
                 .into(),
         )
     })?;
-    let site = site_or_error(&id)?;
+    let site = sites::site_or_error(&id)?;
     *cors = allow_origin(req, site)?;
     let mut response = Response::empty()?.with_status(204);
     let headers = response.headers_mut();
@@ -206,14 +206,6 @@ fn config(env: &Env, site: &ferry_shared::CompiledSite) -> Result<Response, ApiE
         .headers_mut()
         .set("cache-control", "public, max-age=60")?;
     Ok(response)
-}
-
-pub fn site_or_error(id: &str) -> Result<&'static ferry_shared::CompiledSite, ApiError> {
-    match sites::get(id) {
-        Lookup::Found(site) => Ok(site),
-        Lookup::Unknown => Err(ApiError::UnknownSite(id.chars().take(64).collect())),
-        Lookup::Broken(e) => Err(ApiError::Internal(e)),
-    }
 }
 
 /// Reads at most [`MAX_BODY_BYTES`]; a declared or actual larger body is a 413.

@@ -5,14 +5,15 @@
 //! `client_message_id` therefore either finds the finished reply (and returns it unchanged)
 //! or redoes the unfinished steps, reusing the handoff row it already wrote.
 
-use ferry_shared::route_in_conversation;
+use ferry_shared::status::{DeliveryStatus, HandoffStatus};
 use ferry_shared::wire::{ChatRequest, ChatResponse, HandoffPayload, Reply, WIRE_VERSION};
+use ferry_shared::{CompiledSite, route_in_conversation};
 use worker::{Date, Env};
 
-use crate::api::site_or_error;
 use crate::delivery;
 use crate::error::ApiError;
 use crate::guard::{self, Client};
+use crate::sites::site_or_error;
 use crate::store;
 
 pub async fn handle(
@@ -27,7 +28,7 @@ pub async fn handle(
         req.country = geo_country;
     }
     // Card numbers are masked before anything is routed, stored, queued, sent or logged.
-    mask_request(&mut req);
+    req.mask();
     let site = site_or_error(&req.site)?;
     // Bursts are refused before anything is read or written.
     guard::bursts(env, site, Some(&req.conversation_id), client).await?;
@@ -39,97 +40,67 @@ pub async fn handle(
     let now = Date::now().as_millis() as i64;
     let (history, transcript) = store::conversation(env, &req).await?;
     let decision = route_in_conversation(site, &req, &history, now);
-    let reply = if decision.is_handoff() {
-        // A new handoff counts against the address's cap, and needs a solved challenge where
-        // the site asks for one; a retry of a message whose handoff is stored already paid.
-        if !store::has_handoff(env, &req).await? {
-            let key = format!("{}/{}", req.conversation_id, req.client_message_id);
-            guard::take_handoff(env, site, client, &key).await?;
-            guard::challenge(env, site, req.turnstile_token.as_deref(), client, now).await?;
+    // Minted for every message (two calls to the runtime's CSPRNG), used only by a handoff.
+    let ids = (format!("hnd_{}", random_id()), ticket_id());
+    let reply = match HandoffPayload::from_decision(&decision, &req, &site.id, ids, transcript, now)
+    {
+        None => decision.to_reply(""),
+        Some(fresh) => {
+            let waiting = decision.handoff().is_some_and(|plan| plan.ask_contact);
+            let ticket = hand_off(env, site, &req, client, &fresh, waiting, now).await?;
+            decision.to_reply(&ticket)
         }
-        let fresh = HandoffPayload {
-            v: WIRE_VERSION,
-            id: format!("hnd_{}", random_id()),
-            ticket: ticket_id(),
-            site: site.id.clone(),
-            conversation_id: req.conversation_id.clone(),
-            created_at: now,
-            language: decision.language.clone(),
-            urgency: decision.urgency.clone(),
-            topic: decision.topic(),
-            question: req.text.clone(),
-            page_url: req.page_url.clone(),
-            locale: req.locale.clone(),
-            time_zone: req.time_zone.clone(),
-            contact: req.contact.clone(),
-            reply_by: match decision.outcome {
-                ferry_shared::Outcome::Handoff { reply_by, .. } => reply_by,
-                ferry_shared::Outcome::Answer { .. } => now,
-            },
-            country: req.country.clone(),
-            transcript,
-            away: match decision.outcome {
-                ferry_shared::Outcome::Handoff { away, .. } => away,
-                ferry_shared::Outcome::Answer { .. } => None,
-            },
-        };
-        let destinations: Vec<(&str, &str)> = site
-            .destinations_for(fresh.urgency.level, &fresh.language.code, fresh.topic)
-            .into_iter()
-            .map(|d| (d.name.as_str(), d.format.as_str()))
-            .collect();
-        let waiting = matches!(
-            decision.outcome,
-            ferry_shared::Outcome::Handoff {
-                ask_contact: true,
-                ..
-            }
-        );
-        // A retry finds the rows its first attempt wrote and reuses that ticket.
-        let stored = store::put_handoff(env, &req, &fresh, &destinations, waiting, now).await?;
-        let payload = stored.payload;
-        let queued = if stored.status == "awaiting_contact" {
-            delivery::schedule_release(env, &payload.id, site.contact_wait_secs).await
-        } else {
-            let pending: Vec<String> = store::deliveries(env, &payload.id)
-                .await
-                .map_err(|e| ApiError::Unavailable {
-                    what: "storage",
-                    detail: e.to_string(),
-                })?
-                .into_iter()
-                .filter(|(_, status)| status == "queued")
-                .map(|(name, _)| name)
-                .collect();
-            delivery::enqueue(env, &payload.id, &pending).await
-        };
-        queued.map_err(|e| ApiError::Unavailable {
-            what: "the handoff queue",
-            detail: e.to_string(),
-        })?;
-        decision.to_reply(&payload.ticket)
-    } else {
-        decision.to_reply("")
     };
     store::record_exchange(env, &req, &reply, now).await?;
     Ok(response(&req, reply))
 }
 
-fn mask_request(req: &mut ChatRequest) {
-    use ferry_shared::mask::mask_cards;
-    if let std::borrow::Cow::Owned(masked) = mask_cards(&req.text) {
-        req.text = masked;
+/// Stores the handoff (once per message) and sends it on, or schedules its release when it
+/// waits for the shopper's email; returns the ticket, the first attempt's on a retry.
+async fn hand_off(
+    env: &Env,
+    site: &CompiledSite,
+    req: &ChatRequest,
+    client: &Client,
+    fresh: &HandoffPayload,
+    waiting: bool,
+    now: i64,
+) -> Result<String, ApiError> {
+    // A new handoff counts against the address's cap, and needs a solved challenge where the
+    // site asks for one; a retry of a message whose handoff is stored already paid.
+    if !store::has_handoff(env, req).await? {
+        let key = format!("{}/{}", req.conversation_id, req.client_message_id);
+        guard::take_handoff(env, site, client, &key).await?;
+        guard::challenge(env, site, req.turnstile_token.as_deref(), client, now).await?;
     }
-    if let Some(contact) = req.contact.as_mut() {
-        for field in [&mut contact.name, &mut contact.order_number]
+    let destinations: Vec<(&str, &str)> = site
+        .destinations_for(fresh.urgency.level, &fresh.language.code, fresh.topic)
+        .into_iter()
+        .map(|d| (d.name.as_str(), d.format.as_str()))
+        .collect();
+    // A retry finds the rows its first attempt wrote and reuses that ticket.
+    let stored = store::put_handoff(env, req, fresh, &destinations, waiting, now).await?;
+    let payload = stored.payload;
+    let queued = if stored.status == HandoffStatus::AwaitingContact {
+        delivery::schedule_release(env, &payload.id, site.contact_wait_secs).await
+    } else {
+        let pending: Vec<String> = store::deliveries(env, &payload.id)
+            .await
+            .map_err(|e| ApiError::Unavailable {
+                what: "storage",
+                detail: e.to_string(),
+            })?
             .into_iter()
-            .flatten()
-        {
-            if let std::borrow::Cow::Owned(masked) = mask_cards(field) {
-                *field = masked;
-            }
-        }
-    }
+            .filter(|(_, status)| *status == DeliveryStatus::Queued)
+            .map(|(name, _)| name)
+            .collect();
+        delivery::enqueue(env, &payload.id, &pending).await
+    };
+    queued.map_err(|e| ApiError::Unavailable {
+        what: "the handoff queue",
+        detail: e.to_string(),
+    })?;
+    Ok(payload.ticket)
 }
 
 fn response(req: &ChatRequest, reply: Reply) -> ChatResponse {
@@ -143,13 +114,7 @@ fn response(req: &ChatRequest, reply: Reply) -> ChatResponse {
 
 /// Parses the body, naming the field that is wrong.
 fn parse(body: &[u8]) -> Result<ChatRequest, ApiError> {
-    parse_json(body, "a JSON chat request")
-}
-
-/// Parses a JSON body into `T`, naming the field that is wrong; `what` completes "send …".
-/// The parsing is `ferry_shared::json` (fuzzed there); this maps its message to a 400.
-pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, ApiError> {
-    ferry_shared::json::parse_json(body, what).map_err(ApiError::BadRequest)
+    crate::error::parse_json(body, "a JSON chat request")
 }
 
 /// 32 hex characters from the runtime's CSPRNG (`crypto.randomUUID`).

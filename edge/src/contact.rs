@@ -2,22 +2,20 @@
 //! it. The handoff is released to the team at once; if it had already gone out without an
 //! email, it is delivered again with the contact, under a new webhook id.
 
-use ferry_shared::mask::mask_cards;
+use ferry_shared::status::HandoffStatus;
 use ferry_shared::wire::{ContactRequest, ContactResponse, WIRE_VERSION};
 use worker::{Date, Env};
 
-use crate::api::site_or_error;
-use crate::chat::parse_json;
 use crate::delivery;
-use crate::error::ApiError;
+use crate::error::{ApiError, parse_json};
+use crate::sites::site_or_error;
 use crate::store;
 
 pub async fn handle(body: &[u8], env: &Env) -> Result<ContactResponse, ApiError> {
     let mut req: ContactRequest = parse_json(body, "a JSON contact request")?;
     req.validate()?;
-    if let Some(order) = req.contact.order_number.as_mut() {
-        *order = mask_cards(order).into_owned();
-    }
+    // Card numbers are masked before anything is stored, queued or sent.
+    req.mask();
     let site = site_or_error(&req.site)?;
     let stored = store::handoff_by_ticket(env, &site.id, &req.conversation_id, &req.ticket)
         .await?
@@ -42,7 +40,7 @@ pub async fn handle(body: &[u8], env: &Env) -> Result<ContactResponse, ApiError>
         what: "the handoff queue",
         detail: e.to_string(),
     };
-    let released = stored.status == "awaiting_contact"
+    let released = stored.status == HandoffStatus::AwaitingContact
         && delivery::release(env, &payload.id)
             .await
             .map_err(unavailable)?;

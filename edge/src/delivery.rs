@@ -17,6 +17,7 @@
 
 use ferry_shared::retry::{self, Schedule, Verdict};
 use ferry_shared::site::{Destination, Format, UrlSource};
+use ferry_shared::status::{DeliveryEvent, DeliveryStatus};
 use ferry_shared::wire::HandoffPayload;
 use ferry_shared::{CompiledSite, slack, webhook};
 use serde::{Deserialize, Serialize};
@@ -116,7 +117,7 @@ pub async fn release(env: &Env, handoff_id: &str) -> worker::Result<bool> {
     let destinations: Vec<String> = store::deliveries(env, handoff_id)
         .await?
         .into_iter()
-        .filter(|(_, status)| status == "queued")
+        .filter(|(_, status)| *status == DeliveryStatus::Queued)
         .map(|(name, _)| name)
         .collect();
     enqueue(env, handoff_id, &destinations).await?;
@@ -212,8 +213,8 @@ async fn give_up(
             handoff_id,
             destination,
             attempt,
-            status: "failed",
-            event: "failed",
+            status: DeliveryStatus::Failed,
+            event: DeliveryEvent::Failed,
             http_status: None,
             error: None,
             delay_ms: None,
@@ -247,7 +248,7 @@ async fn deliver(env: &Env, settings: &Settings, job: &Attempt<'_>) -> worker::R
         .into_iter()
         .find(|(name, _)| name == destination)
         .map(|(_, status)| status);
-    if update_id.is_none() && matches!(already.as_deref(), Some("delivered" | "failed")) {
+    if update_id.is_none() && already.is_some_and(DeliveryStatus::is_final) {
         return Ok(()); // a duplicate message: the queue delivers at least once
     }
     let site = match sites::get(&stored.payload.site) {
@@ -283,7 +284,13 @@ async fn deliver(env: &Env, settings: &Settings, job: &Attempt<'_>) -> worker::R
     let failure = match result {
         Ok(status) => {
             console_log!("handoff {handoff_id} → {destination}: delivered (attempt {attempt})");
-            let u = update("delivered", "delivered", Some(status), None, None);
+            let u = update(
+                DeliveryStatus::Delivered,
+                DeliveryEvent::Delivered,
+                Some(status),
+                None,
+                None,
+            );
             return store::update_delivery(env, &u, now).await;
         }
         Err(failure) => failure,
@@ -299,7 +306,13 @@ async fn deliver(env: &Env, settings: &Settings, job: &Attempt<'_>) -> worker::R
         failure.error
     );
     if verdict == Verdict::Gone {
-        let u = update("failed", "gone", failure.status, Some(&failure.error), None);
+        let u = update(
+            DeliveryStatus::Failed,
+            DeliveryEvent::Gone,
+            failure.status,
+            Some(&failure.error),
+            None,
+        );
         return store::update_delivery(env, &u, now).await;
     }
     let retry_index = attempt.saturating_sub(1) as usize;
@@ -321,8 +334,8 @@ async fn deliver(env: &Env, settings: &Settings, job: &Attempt<'_>) -> worker::R
             // Recorded first: if sending fails, the queue retries this message and the
             // attempt is made again (the receiver deduplicates on webhook-id).
             let u = update(
-                "retrying",
-                "retry",
+                DeliveryStatus::Retrying,
+                DeliveryEvent::Retry,
                 failure.status,
                 Some(&failure.error),
                 Some(i64::from(delay) * 1000),
@@ -338,8 +351,8 @@ async fn deliver(env: &Env, settings: &Settings, job: &Attempt<'_>) -> worker::R
         }
         None => {
             let u = update(
-                "retrying",
-                "dead_lettered",
+                DeliveryStatus::Retrying,
+                DeliveryEvent::DeadLettered,
                 failure.status,
                 Some(&failure.error),
                 None,

@@ -1,7 +1,7 @@
 //! The one place where errors become responses: JSON `{"error":{"code","message"}}` with the
 //! right status. Internal details are logged, never sent: the shopper sees no stack trace.
 
-use ferry_shared::wire::{ErrorBody, ErrorDetail, InputError, InputErrorKind};
+use ferry_shared::wire::{ErrorBody, ErrorCode, ErrorDetail, InputError, InputErrorKind};
 use worker::{Response, Result, console_error};
 
 #[derive(Debug)]
@@ -52,71 +52,62 @@ impl ApiError {
     pub const RETRY_AFTER_SECS: u32 = 2;
 
     pub fn into_response(self) -> Result<Response> {
-        let (status, code, message) = match &self {
-            ApiError::BadRequest(m) => (400, "bad_request", m.clone()),
-            ApiError::TooLarge(m) => (413, "too_large", m.clone()),
+        let (code, message) = match &self {
+            ApiError::BadRequest(m) => (ErrorCode::BadRequest, m.clone()),
+            ApiError::TooLarge(m) => (ErrorCode::TooLarge, m.clone()),
             ApiError::UnknownSite(site) => (
-                404,
-                "unknown_site",
+                ErrorCode::UnknownSite,
                 format!("no site `{site}` is configured on this server"),
             ),
-            ApiError::NotFound(path) => {
-                (404, "not_found", format!("nothing is served at `{path}`"))
-            }
+            ApiError::NotFound(path) => (
+                ErrorCode::NotFound,
+                format!("nothing is served at `{path}`"),
+            ),
             ApiError::MethodNotAllowed { allow } => {
-                (405, "method_not_allowed", format!("use {allow}"))
+                (ErrorCode::MethodNotAllowed, format!("use {allow}"))
             }
             ApiError::OriginNotAllowed { origin, site } => (
-                403,
-                "origin_not_allowed",
+                ErrorCode::OriginNotAllowed,
                 format!(
                     "pages on `{origin}` may not use site `{site}`; add the origin to [site] origins in its site file"
                 ),
             ),
             ApiError::RateLimited { retry_after_secs } => (
-                429,
-                "rate_limited",
+                ErrorCode::RateLimited,
                 format!("too many messages at once; wait {retry_after_secs} s and send again"),
             ),
             ApiError::HandoffLimit { retry_after_secs } => (
-                429,
-                "handoff_limit",
+                ErrorCode::HandoffLimit,
                 format!(
                     "this address has reached the number of new requests to a person for now; try again in {} min, or write to the shop's support email",
                     retry_after_secs.div_ceil(60)
                 ),
             ),
             ApiError::ChallengeRequired => (
-                403,
-                "challenge_required",
+                ErrorCode::ChallengeRequired,
                 "solve the Turnstile challenge and resend this message with `turnstile_token`"
                     .to_string(),
             ),
-            ApiError::ChallengeFailed(m) => (403, "challenge_failed", m.clone()),
+            ApiError::ChallengeFailed(m) => (ErrorCode::ChallengeFailed, m.clone()),
             ApiError::Unavailable { what, detail } => {
                 console_error!("503 {what}: {detail}");
                 (
-                    503,
-                    "unavailable",
+                    ErrorCode::Unavailable,
                     format!("{what} is unavailable right now; retry the same request"),
                 )
             }
             ApiError::Internal(detail) => {
                 console_error!("500: {detail}");
                 (
-                    500,
-                    "internal",
+                    ErrorCode::Internal,
                     "something went wrong on our side".to_string(),
                 )
             }
         };
         let body = ErrorBody {
-            error: ErrorDetail {
-                code: code.into(),
-                message,
-            },
+            error: ErrorDetail { code, message },
         };
-        let mut response = Response::from_json(&body)?.with_status(status);
+        let mut response = Response::from_json(&body)?.with_status(code.status());
         let headers = response.headers_mut();
         headers.set("cache-control", "no-store")?;
         match self {
@@ -132,4 +123,10 @@ impl ApiError {
         }
         Ok(response)
     }
+}
+
+/// Parses a JSON body into `T`, naming the field that is wrong; `what` completes "send …".
+/// The parsing is `ferry_shared::json` (fuzzed there); this maps its message to a 400.
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, ApiError> {
+    ferry_shared::json::parse_json(body, what).map_err(ApiError::BadRequest)
 }

@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 
 use ferry_shared::{CompiledSite, LoadError};
 
+use crate::error::ApiError;
+
 include!(concat!(env!("OUT_DIR"), "/site_files.rs"));
 
 static SITES: LazyLock<Vec<(&'static str, Result<CompiledSite, LoadError>)>> =
@@ -37,4 +39,13 @@ pub fn get(id: &str) -> Lookup {
 
 pub fn ids() -> Vec<&'static str> {
     SITES.iter().map(|(name, _)| *name).collect()
+}
+
+/// The site `id`, or the error a request for it gets: 404 unknown, 500 broken.
+pub fn site_or_error(id: &str) -> Result<&'static CompiledSite, ApiError> {
+    match get(id) {
+        Lookup::Found(site) => Ok(site),
+        Lookup::Unknown => Err(ApiError::UnknownSite(id.chars().take(64).collect())),
+        Lookup::Broken(e) => Err(ApiError::Internal(e)),
+    }
 }

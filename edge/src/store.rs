@@ -2,6 +2,7 @@
 //! Schema: `migrations/`. Every failure here is a 503 to the client, which retries safely.
 
 use ferry_shared::History;
+use ferry_shared::status::{DeliveryEvent, DeliveryStatus, HandoffStatus};
 use ferry_shared::wire::{ChatRequest, HandoffPayload, Reply, TRANSCRIPT_LINES, TranscriptLine};
 use wasm_bindgen::JsValue;
 use worker::{D1Database, Env};
@@ -131,7 +132,7 @@ fn upsert_conversation(
 /// A handoff as stored: its payload and roll-up status.
 pub struct StoredHandoff {
     pub payload: HandoffPayload,
-    pub status: String,
+    pub status: HandoffStatus,
 }
 
 /// The columns every handoff read selects.
@@ -148,7 +149,8 @@ impl HandoffRow {
         Ok(StoredHandoff {
             payload: serde_json::from_str(&self.payload_json)
                 .map_err(|e| format!("stored handoff payload: {e}"))?,
-            status: self.status,
+            status: HandoffStatus::from_name(&self.status)
+                .ok_or_else(|| format!("stored handoff status `{}`", self.status))?,
         })
     }
 }
@@ -167,11 +169,7 @@ pub async fn put_handoff(
     let db = db(env)?;
     let payload_json =
         serde_json::to_string(fresh).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let status = if waiting {
-        "awaiting_contact"
-    } else {
-        "queued"
-    };
+    let (status, delivery_status) = HandoffStatus::new(waiting);
     let insert = db
         .prepare(
             "INSERT INTO handoffs (id, ticket, site, conversation_id, client_message_id, language, urgency, topic,
@@ -189,7 +187,7 @@ pub async fn put_handoff(
             fresh.urgency.level.as_str().into(),
             fresh.topic.as_str().into(),
             payload_json.as_str().into(),
-            status.into(),
+            status.as_str().into(),
             (now as f64).into(),
         ])
         .map_err(unavailable)?;
@@ -206,7 +204,7 @@ pub async fn put_handoff(
                 fresh.id.as_str().into(),
                 (*name).into(),
                 (*format).into(),
-                (if waiting { "waiting" } else { "queued" }).into(),
+                delivery_status.as_str().into(),
                 (now as f64).into(),
             ])
             .map_err(unavailable)?,
@@ -243,8 +241,11 @@ pub async fn handoff(env: &Env, id: &str) -> worker::Result<Option<StoredHandoff
         .transpose()
 }
 
-/// The destinations of a handoff whose delivery has not started: `(name, status)`.
-pub async fn deliveries(env: &Env, handoff_id: &str) -> worker::Result<Vec<(String, String)>> {
+/// The destinations of a handoff and their delivery status.
+pub async fn deliveries(
+    env: &Env,
+    handoff_id: &str,
+) -> worker::Result<Vec<(String, DeliveryStatus)>> {
     #[derive(serde::Deserialize)]
     struct Row {
         destination: String,
@@ -259,10 +260,15 @@ pub async fn deliveries(env: &Env, handoff_id: &str) -> worker::Result<Vec<(Stri
         .all()
         .await?
         .results()?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.destination, r.status))
-        .collect())
+    rows.into_iter()
+        .map(|r| match DeliveryStatus::from_name(&r.status) {
+            Some(status) => Ok((r.destination, status)),
+            None => Err(worker::Error::RustError(format!(
+                "stored delivery status `{}`",
+                r.status
+            ))),
+        })
+        .collect()
 }
 
 /// The handoff of `ticket` in this conversation, if any.
@@ -309,7 +315,18 @@ pub async fn set_contact(env: &Env, payload: &HandoffPayload, now: i64) -> Resul
                 (now as f64).into(),
             ])
             .map_err(unavailable)?,
-        event(&db, &payload.id, "*", 0, now, "contact", None, None, None).map_err(unavailable)?,
+        event(
+            &db,
+            &payload.id,
+            "*",
+            0,
+            now,
+            DeliveryEvent::Contact,
+            None,
+            None,
+            None,
+        )
+        .map_err(unavailable)?,
     ])
     .await
     .map_err(unavailable)?;
@@ -349,10 +366,8 @@ pub struct DeliveryUpdate<'a> {
     pub destination: &'a str,
     /// The attempt this update is about (1 = the first POST); 0 for `queued`.
     pub attempt: u32,
-    /// `queued`, `retrying`, `delivered` or `failed`.
-    pub status: &'a str,
-    /// The event: `queued`, `delivered`, `retry`, `gone`, `dead_lettered` or `failed`.
-    pub event: &'a str,
+    pub status: DeliveryStatus,
+    pub event: DeliveryEvent,
     pub http_status: Option<u16>,
     pub error: Option<&'a str>,
     pub delay_ms: Option<i64>,
@@ -378,7 +393,7 @@ pub async fn update_delivery(env: &Env, u: &DeliveryUpdate<'_>, now: i64) -> wor
         .bind(&[
             u.handoff_id.into(),
             u.destination.into(),
-            u.status.into(),
+            u.status.as_str().into(),
             f64::from(u.attempt).into(),
             http.clone(),
             error.clone(),
@@ -415,7 +430,7 @@ fn event(
     destination: &str,
     attempt: u32,
     now: i64,
-    event: &str,
+    event: DeliveryEvent,
     http_status: Option<u16>,
     error: Option<&str>,
     delay_ms: Option<i64>,
@@ -429,7 +444,7 @@ fn event(
         destination.into(),
         f64::from(attempt).into(),
         (now as f64).into(),
-        event.into(),
+        event.as_str().into(),
         http_status.map_or(JsValue::NULL, |s| JsValue::from(f64::from(s))),
         error.map_or(JsValue::NULL, JsValue::from),
         delay_ms.map_or(JsValue::NULL, |d| JsValue::from(d as f64)),

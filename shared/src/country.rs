@@ -1,651 +1,109 @@
 //! Countries: ISO 3166-1 alpha-2 codes, their names in the languages Ferry answers in, and
 //! finding a country named in a message ("envio para o Brasil", "ドイツへの配送").
+//!
+//! The table is data, `shared/data/countries.toml`: per ISO code, the name shown to shoppers
+//! in each language (keyed by ISO 639-1 code) and aliases. It is compiled in and parsed on
+//! first use; `shared/tests/country_tidy.rs` checks it (codes, keys, coverage, ambiguity).
 
+use std::collections::{BTreeMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
+use toml::{Spanned, Table, Value};
 
 use crate::lang::LangCode;
 use crate::normalize::fold;
 
-/// `(code, [en, es, pt, fr, de, it, ru, zh, ja, ar], extra aliases)`. Names are written as
-/// shown to shoppers; matching uses their folded forms.
-type Entry = (&'static str, [&'static str; 10], &'static [&'static str]);
+const DATA: &str = include_str!("../data/countries.toml");
 
-const COUNTRIES: &[Entry] = &[
-    (
-        "DE",
-        [
-            "Germany",
-            "Alemania",
-            "Alemanha",
-            "Allemagne",
-            "Deutschland",
-            "Germania",
-            "Германия",
-            "德国",
-            "ドイツ",
-            "ألمانيا",
-        ],
-        &["германию"],
-    ),
-    (
-        "AT",
-        [
-            "Austria",
-            "Austria",
-            "Áustria",
-            "Autriche",
-            "Österreich",
-            "Austria",
-            "Австрия",
-            "奥地利",
-            "オーストリア",
-            "النمسا",
-        ],
-        &["австрию"],
-    ),
-    (
-        "CH",
-        [
-            "Switzerland",
-            "Suiza",
-            "Suíça",
-            "Suisse",
-            "Schweiz",
-            "Svizzera",
-            "Швейцария",
-            "瑞士",
-            "スイス",
-            "سويسرا",
-        ],
-        &["швейцарию"],
-    ),
-    (
-        "FR",
-        [
-            "France",
-            "Francia",
-            "França",
-            "France",
-            "Frankreich",
-            "Francia",
-            "Франция",
-            "法国",
-            "フランス",
-            "فرنسا",
-        ],
-        &["францию"],
-    ),
-    (
-        "ES",
-        [
-            "Spain",
-            "España",
-            "Espanha",
-            "Espagne",
-            "Spanien",
-            "Spagna",
-            "Испания",
-            "西班牙",
-            "スペイン",
-            "إسبانيا",
-        ],
-        &["испанию"],
-    ),
-    (
-        "PT",
-        [
-            "Portugal",
-            "Portugal",
-            "Portugal",
-            "Portugal",
-            "Portugal",
-            "Portogallo",
-            "Португалия",
-            "葡萄牙",
-            "ポルトガル",
-            "البرتغال",
-        ],
-        &["португалию"],
-    ),
-    (
-        "IT",
-        [
-            "Italy",
-            "Italia",
-            "Itália",
-            "Italie",
-            "Italien",
-            "Italia",
-            "Италия",
-            "意大利",
-            "イタリア",
-            "إيطاليا",
-        ],
-        &["италию"],
-    ),
-    (
-        "NL",
-        [
-            "the Netherlands",
-            "Países Bajos",
-            "Países Baixos",
-            "Pays-Bas",
-            "Niederlande",
-            "Paesi Bassi",
-            "Нидерланды",
-            "荷兰",
-            "オランダ",
-            "هولندا",
-        ],
-        &["holland", "holanda", "hollande", "голландию"],
-    ),
-    (
-        "BE",
-        [
-            "Belgium",
-            "Bélgica",
-            "Bélgica",
-            "Belgique",
-            "Belgien",
-            "Belgio",
-            "Бельгия",
-            "比利时",
-            "ベルギー",
-            "بلجيكا",
-        ],
-        &["бельгию"],
-    ),
-    (
-        "IE",
-        [
-            "Ireland",
-            "Irlanda",
-            "Irlanda",
-            "Irlande",
-            "Irland",
-            "Irlanda",
-            "Ирландия",
-            "爱尔兰",
-            "アイルランド",
-            "أيرلندا",
-        ],
-        &["ирландию"],
-    ),
-    (
-        "PL",
-        [
-            "Poland",
-            "Polonia",
-            "Polônia",
-            "Pologne",
-            "Polen",
-            "Polonia",
-            "Польша",
-            "波兰",
-            "ポーランド",
-            "بولندا",
-        ],
-        &["polska", "польшу"],
-    ),
-    (
-        "SE",
-        [
-            "Sweden",
-            "Suecia",
-            "Suécia",
-            "Suède",
-            "Schweden",
-            "Svezia",
-            "Швеция",
-            "瑞典",
-            "スウェーデン",
-            "السويد",
-        ],
-        &["швецию"],
-    ),
-    (
-        "DK",
-        [
-            "Denmark",
-            "Dinamarca",
-            "Dinamarca",
-            "Danemark",
-            "Dänemark",
-            "Danimarca",
-            "Дания",
-            "丹麦",
-            "デンマーク",
-            "الدنمارك",
-        ],
-        &["данию"],
-    ),
-    (
-        "GB",
-        [
-            "the United Kingdom",
-            "Reino Unido",
-            "Reino Unido",
-            "Royaume-Uni",
-            "Vereinigtes Königreich",
-            "Regno Unito",
-            "Великобритания",
-            "英国",
-            "イギリス",
-            "المملكة المتحدة",
-        ],
-        &[
-            "uk",
-            "great britain",
-            "britain",
-            "england",
-            "scotland",
-            "wales",
-            "inglaterra",
-            "angleterre",
-            "england",
-            "inghilterra",
-            "англия",
-            "英國",
-            "великобританию",
-        ],
-    ),
-    (
-        "US",
-        [
-            "the United States",
-            "Estados Unidos",
-            "Estados Unidos",
-            "États-Unis",
-            "USA",
-            "Stati Uniti",
-            "США",
-            "美国",
-            "アメリカ",
-            "الولايات المتحدة",
-        ],
-        &[
-            "usa",
-            "the us",
-            "u.s.",
-            "u.s.a.",
-            "america",
-            "eeuu",
-            "eua",
-            "америка",
-            "アメリカ合衆国",
-            "美國",
-            "أمريكا",
-        ],
-    ),
-    (
-        "CA",
-        [
-            "Canada",
-            "Canadá",
-            "Canadá",
-            "Canada",
-            "Kanada",
-            "Canada",
-            "Канада",
-            "加拿大",
-            "カナダ",
-            "كندا",
-        ],
-        &["канаду"],
-    ),
-    (
-        "MX",
-        [
-            "Mexico",
-            "México",
-            "México",
-            "Mexique",
-            "Mexiko",
-            "Messico",
-            "Мексика",
-            "墨西哥",
-            "メキシコ",
-            "المكسيك",
-        ],
-        &["мексику"],
-    ),
-    (
-        "BR",
-        [
-            "Brazil",
-            "Brasil",
-            "Brasil",
-            "Brésil",
-            "Brasilien",
-            "Brasile",
-            "Бразилия",
-            "巴西",
-            "ブラジル",
-            "البرازيل",
-        ],
-        &["бразилию"],
-    ),
-    (
-        "AR",
-        [
-            "Argentina",
-            "Argentina",
-            "Argentina",
-            "Argentine",
-            "Argentinien",
-            "Argentina",
-            "Аргентина",
-            "阿根廷",
-            "アルゼンチン",
-            "الأرجنتين",
-        ],
-        &["аргентину"],
-    ),
-    (
-        "CL",
-        [
-            "Chile",
-            "Chile",
-            "Chile",
-            "Chili",
-            "Chile",
-            "Cile",
-            "Чили",
-            "智利",
-            "チリ",
-            "تشيلي",
-        ],
-        &[],
-    ),
-    (
-        "CO",
-        [
-            "Colombia",
-            "Colombia",
-            "Colômbia",
-            "Colombie",
-            "Kolumbien",
-            "Colombia",
-            "Колумбия",
-            "哥伦比亚",
-            "コロンビア",
-            "كولومبيا",
-        ],
-        &[],
-    ),
-    (
-        "RU",
-        [
-            "Russia",
-            "Rusia",
-            "Rússia",
-            "Russie",
-            "Russland",
-            "Russia",
-            "Россия",
-            "俄罗斯",
-            "ロシア",
-            "روسيا",
-        ],
-        &["россию", "рф"],
-    ),
-    (
-        "UA",
-        [
-            "Ukraine",
-            "Ucrania",
-            "Ucrânia",
-            "Ukraine",
-            "Ukraine",
-            "Ucraina",
-            "Украина",
-            "乌克兰",
-            "ウクライナ",
-            "أوكرانيا",
-        ],
-        &["украину"],
-    ),
-    (
-        "TR",
-        [
-            "Turkey",
-            "Turquía",
-            "Turquia",
-            "Turquie",
-            "Türkei",
-            "Turchia",
-            "Турция",
-            "土耳其",
-            "トルコ",
-            "تركيا",
-        ],
-        &["turkiye", "турцию"],
-    ),
-    (
-        "CN",
-        [
-            "China",
-            "China",
-            "China",
-            "Chine",
-            "China",
-            "Cina",
-            "Китай",
-            "中国",
-            "中国",
-            "الصين",
-        ],
-        &["大陆"],
-    ),
-    (
-        "HK",
-        [
-            "Hong Kong",
-            "Hong Kong",
-            "Hong Kong",
-            "Hong Kong",
-            "Hongkong",
-            "Hong Kong",
-            "Гонконг",
-            "香港",
-            "香港",
-            "هونغ كونغ",
-        ],
-        &[],
-    ),
-    (
-        "TW",
-        [
-            "Taiwan",
-            "Taiwán",
-            "Taiwan",
-            "Taïwan",
-            "Taiwan",
-            "Taiwan",
-            "Тайвань",
-            "台湾",
-            "台湾",
-            "تايوان",
-        ],
-        &["台灣"],
-    ),
-    (
-        "JP",
-        [
-            "Japan",
-            "Japón",
-            "Japão",
-            "Japon",
-            "Japan",
-            "Giappone",
-            "Япония",
-            "日本",
-            "日本",
-            "اليابان",
-        ],
-        &["японию"],
-    ),
-    (
-        "KR",
-        [
-            "South Korea",
-            "Corea del Sur",
-            "Coreia do Sul",
-            "Corée du Sud",
-            "Südkorea",
-            "Corea del Sud",
-            "Южная Корея",
-            "韩国",
-            "韓国",
-            "كوريا الجنوبية",
-        ],
-        &["korea", "corea", "coreia", "한국", "корею"],
-    ),
-    (
-        "AU",
-        [
-            "Australia",
-            "Australia",
-            "Austrália",
-            "Australie",
-            "Australien",
-            "Australia",
-            "Австралия",
-            "澳大利亚",
-            "オーストラリア",
-            "أستراليا",
-        ],
-        &["澳洲", "австралию"],
-    ),
-    (
-        "NZ",
-        [
-            "New Zealand",
-            "Nueva Zelanda",
-            "Nova Zelândia",
-            "Nouvelle-Zélande",
-            "Neuseeland",
-            "Nuova Zelanda",
-            "Новая Зеландия",
-            "新西兰",
-            "ニュージーランド",
-            "نيوزيلندا",
-        ],
-        &[],
-    ),
-    (
-        "SA",
-        [
-            "Saudi Arabia",
-            "Arabia Saudita",
-            "Arábia Saudita",
-            "Arabie saoudite",
-            "Saudi-Arabien",
-            "Arabia Saudita",
-            "Саудовская Аравия",
-            "沙特阿拉伯",
-            "サウジアラビア",
-            "السعودية",
-        ],
-        &["المملكة العربية السعودية", "ksa"],
-    ),
-    (
-        "AE",
-        [
-            "the United Arab Emirates",
-            "Emiratos Árabes Unidos",
-            "Emirados Árabes Unidos",
-            "Émirats arabes unis",
-            "Vereinigte Arabische Emirate",
-            "Emirati Arabi Uniti",
-            "ОАЭ",
-            "阿联酋",
-            "アラブ首長国連邦",
-            "الإمارات",
-        ],
-        &["uae", "dubai", "دبي"],
-    ),
-    (
-        "EG",
-        [
-            "Egypt",
-            "Egipto",
-            "Egito",
-            "Égypte",
-            "Ägypten",
-            "Egitto",
-            "Египет",
-            "埃及",
-            "エジプト",
-            "مصر",
-        ],
-        &[],
-    ),
-    (
-        "IN",
-        [
-            "India",
-            "India",
-            "Índia",
-            "Inde",
-            "Indien",
-            "India",
-            "Индия",
-            "印度",
-            "インド",
-            "الهند",
-        ],
-        &["индию"],
-    ),
-    (
-        "IL",
-        [
-            "Israel",
-            "Israel",
-            "Israel",
-            "Israël",
-            "Israel",
-            "Israele",
-            "Израиль",
-            "以色列",
-            "イスラエル",
-            "إسرائيل",
-        ],
-        &[],
-    ),
-];
+/// One country of the data file.
+#[derive(Debug)]
+struct Country {
+    /// ISO 3166-1 alpha-2, upper case.
+    code: String,
+    /// The name shown to shoppers, per language; always has `en`, the fallback.
+    names: BTreeMap<LangCode, String>,
+    /// Other ways shoppers write it, in any language; matched as written (folded).
+    aliases: Vec<String>,
+}
 
-const LANG_ORDER: [LangCode; 10] = [
-    LangCode::En,
-    LangCode::Es,
-    LangCode::Pt,
-    LangCode::Fr,
-    LangCode::De,
-    LangCode::It,
-    LangCode::Ru,
-    LangCode::Zh,
-    LangCode::Ja,
-    LangCode::Ar,
-];
+/// The countries in file order. A malformed file panics here, naming the country and key; it
+/// is compiled in, so the tidy test meets that panic first.
+static COUNTRIES: LazyLock<Vec<Country>> =
+    LazyLock::new(|| parse(DATA).unwrap_or_else(|e| panic!("shared/data/countries.toml: {e}")));
 
-/// Every folded name and alias, longest first, with its country code.
+/// Parses a countries file: `[CODE]` tables of `<lang> = "name"` and `aliases = [..]`.
+fn parse(source: &str) -> Result<Vec<Country>, String> {
+    let file: BTreeMap<String, Spanned<Table>> =
+        toml::from_str(source).map_err(|e| e.to_string())?;
+    let mut tables: Vec<(String, Spanned<Table>)> = file.into_iter().collect();
+    tables.sort_by_key(|(_, table)| table.span().start);
+    tables
+        .into_iter()
+        .map(|(code, table)| country(code, table.into_inner()))
+        .collect()
+}
+
+fn country(code: String, table: Table) -> Result<Country, String> {
+    if !(code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())) {
+        return Err(format!("[{code}]: not an ISO 3166-1 alpha-2 code"));
+    }
+    let text = |key: &str, value: &Value| match value.as_str() {
+        Some(s) if !s.trim().is_empty() => Ok(s.to_string()),
+        _ => Err(format!("{code}.{key}: not a non-empty name: {value:?}")),
+    };
+    let mut names = BTreeMap::new();
+    let mut aliases = Vec::new();
+    for (key, value) in &table {
+        if key == "aliases" {
+            let list = value
+                .as_array()
+                .ok_or_else(|| format!("{code}.aliases: not an array of names"))?;
+            for alias in list {
+                aliases.push(text(key, alias)?);
+            }
+        } else {
+            let lang = LangCode::parse(key)
+                .filter(|l| l.as_str() == key)
+                .ok_or_else(|| format!("{code}.{key}: neither a language code nor `aliases`"))?;
+            names.insert(lang, text(key, value)?);
+        }
+    }
+    if !names.contains_key(&LangCode::En) {
+        return Err(format!("{code}.en: missing (the fallback name)"));
+    }
+    Ok(Country {
+        code,
+        names,
+        aliases,
+    })
+}
+
+/// Every folded name and alias, longest first, with its country code (the first country in
+/// the file wins a name two share; the tidy test forbids that).
 static NAMES: LazyLock<Vec<(String, &'static str)>> = LazyLock::new(|| {
     let mut names: Vec<(String, &'static str)> = Vec::new();
-    for (code, localized, aliases) in COUNTRIES {
+    let mut seen: HashSet<(String, &'static str)> = HashSet::new();
+    for country in COUNTRIES.iter() {
+        let code = country.code.as_str();
         // Localized names also match without a leading "the"; aliases match as written
         // (so "the us" is a country but the pronoun "us" is not).
-        let localized = localized.iter().map(|n| (fold(n), true));
-        let aliases = aliases.iter().map(|n| (fold(n), false));
-        for (folded, strip) in localized.chain(aliases) {
+        let localized = country.names.iter().map(|(l, n)| (l.as_str(), n, true));
+        let aliases = country.aliases.iter().map(|n| ("aliases", n, false));
+        for (key, name, strip) in localized.chain(aliases) {
+            let folded = fold(name);
+            // A name that folds to nothing would match every message.
+            assert!(
+                !folded.is_empty(),
+                "shared/data/countries.toml: {code}.{key}: {name:?} folds to nothing"
+            );
             let bare = if strip {
                 folded.strip_prefix("the ").unwrap_or(&folded).to_string()
             } else {
                 folded.clone()
             };
-            for n in [folded.clone(), bare] {
-                if !names.iter().any(|(m, c)| *m == n && c == code) {
+            for n in [folded, bare] {
+                if seen.insert((n.clone(), code)) {
                     names.push((n, code));
                 }
             }
@@ -670,9 +128,9 @@ static FINDER: LazyLock<Regex> = LazyLock::new(|| {
             }
         })
         .collect();
-    // Built from the constant table above; covered by tests.
-    #[allow(clippy::unwrap_used)]
-    Regex::new(&alternatives.join("|")).unwrap()
+    // Every alternative is an escaped literal: only a data file past the size limit fails.
+    Regex::new(&alternatives.join("|"))
+        .unwrap_or_else(|e| panic!("shared/data/countries.toml: names do not compile: {e}"))
 });
 
 fn is_cjk(c: char) -> bool {
@@ -681,7 +139,7 @@ fn is_cjk(c: char) -> bool {
 
 /// Is `code` a country this table knows (ISO 3166-1 alpha-2, upper case)?
 pub fn is_known(code: &str) -> bool {
-    COUNTRIES.iter().any(|(c, _, _)| *c == code)
+    COUNTRIES.iter().any(|c| c.code == code)
 }
 
 /// The country named in already-folded text, if exactly one is named. Ambiguous mentions
@@ -710,11 +168,14 @@ pub fn find_in(folded: &str) -> Option<&'static str> {
     found
 }
 
-/// The country's name in `lang` (English when the table has no such language).
+/// The country's name in `lang` (English when the data file has none in `lang`).
 pub fn name(code: &str, lang: LangCode) -> Option<&'static str> {
-    let (_, names, _) = COUNTRIES.iter().find(|(c, _, _)| *c == code)?;
-    let i = LANG_ORDER.iter().position(|l| *l == lang).unwrap_or(0);
-    Some(names[i])
+    let country = COUNTRIES.iter().find(|c| c.code == code)?;
+    let name = country
+        .names
+        .get(&lang)
+        .or(country.names.get(&LangCode::En))?;
+    Some(name.as_str())
 }
 
 #[cfg(test)]
@@ -752,5 +213,55 @@ mod tests {
         assert_eq!(name("DE", LangCode::Ja), Some("ドイツ"));
         assert_eq!(name("DE", LangCode::Ko), Some("Germany"));
         assert!(is_known("GB") && !is_known("XX"));
+    }
+
+    #[test]
+    fn a_new_language_is_new_keys() {
+        let countries =
+            parse("[NL]\nen = \"the Netherlands\"\nnl = \"Nederland\"\n").expect("parses");
+        assert_eq!(
+            countries[0].names.get(&LangCode::Nl).map(String::as_str),
+            Some("Nederland")
+        );
+        assert!(countries[0].aliases.is_empty());
+    }
+
+    #[test]
+    fn countries_keep_file_order() {
+        let countries =
+            parse("[ZZ]\nen = \"Z\"\n[AA]\nen = \"A\"\n[MM]\nen = \"M\"\n").expect("parses");
+        let codes: Vec<&str> = countries.iter().map(|c| c.code.as_str()).collect();
+        assert_eq!(codes, ["ZZ", "AA", "MM"]);
+        let codes: Vec<&str> = COUNTRIES.iter().take(3).map(|c| c.code.as_str()).collect();
+        assert_eq!(codes, ["DE", "AT", "CH"], "the data file's first countries");
+    }
+
+    /// A malformed file is an error naming the country and the key (the load panics with it).
+    #[test]
+    fn malformed_data_names_country_and_key() {
+        let cases = [
+            ("[de]\nen = \"Germany\"\n", "[de]"),
+            ("[DEU]\nen = \"Germany\"\n", "[DEU]"),
+            ("[DE]\nen = \"Germany\"\nxx = \"Germania\"\n", "DE.xx"),
+            ("[DE]\nen = \"Germany\"\npt-BR = \"Alemanha\"\n", "DE.pt-BR"),
+            ("[DE]\nen = \"\"\n", "DE.en"),
+            ("[DE]\nen = \"Germany\"\nfr = 3\n", "DE.fr"),
+            ("[DE]\nes = \"Alemania\"\n", "DE.en"),
+            (
+                "[DE]\nen = \"Germany\"\naliases = \"germania\"\n",
+                "DE.aliases",
+            ),
+            (
+                "[DE]\nen = \"Germany\"\naliases = [\"ok\", \" \"]\n",
+                "DE.aliases",
+            ),
+        ];
+        for (source, want) in cases {
+            let err = parse(source).expect_err(source);
+            assert!(err.contains(want), "{source:?}: {err}");
+        }
+        // Not a table: the TOML error shows the line.
+        let err = parse("DE = \"Germany\"\n").expect_err("a string");
+        assert!(err.contains("DE = \"Germany\""), "{err}");
     }
 }

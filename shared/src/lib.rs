@@ -8,6 +8,50 @@
 //! Invariant: no IO, no clock, no randomness, no platform crates. Callers pass `now` and ids in,
 //! so every decision is reproducible from its inputs (`tests/purity.rs` checks the manifest).
 
+/// An enum each of whose values has one name, written once: on the wire and in files (serde),
+/// in storage and messages (`as_str`, `from_name`, `Display`), and in the list of them all
+/// (`ALL`, in declaration order).
+macro_rules! named_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        $vis enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: [$name; [$($text),+].len()] = [$($name::$variant),+];
+
+            /// The value's one name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+
+            /// The value named `name`, if any.
+            pub fn from_name(name: &str) -> Option<$name> {
+                Self::ALL.into_iter().find(|v| v.as_str() == name)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+pub mod markup;
+pub mod mask;
+pub mod status;
 pub mod topic;
 pub mod wire;
 
@@ -26,9 +70,9 @@ pub mod lang;
 #[cfg(feature = "router")]
 pub mod lexicon;
 #[cfg(feature = "router")]
-pub mod mask;
-#[cfg(feature = "router")]
 pub mod normalize;
+#[cfg(feature = "router")]
+pub mod render;
 #[cfg(feature = "router")]
 pub mod retry;
 #[cfg(feature = "router")]
@@ -43,7 +87,7 @@ pub mod vocab;
 pub mod webhook;
 
 #[cfg(feature = "router")]
-pub use router::{Decision, History, Outcome, route, route_in_conversation};
+pub use router::{Decision, HandoffPlan, History, Outcome, route, route_in_conversation};
 #[cfg(feature = "router")]
 pub use site::{CompiledSite, LoadError};
 pub use topic::Topic;

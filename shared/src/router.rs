@@ -14,16 +14,17 @@
 //!    its own reply (the safety intake; no admission, what to keep ready), never a how-to.
 
 use crate::country;
-use crate::facts::{self, Fill, Piece};
+use crate::facts;
 use crate::hours;
 use crate::lang::{self, LangCode};
 use crate::lexicon::{self, SmallTalk};
 use crate::normalize::fold;
+use crate::render::{self, Fill, Piece};
 use crate::site::{CompiledSite, Rule, link_for};
 use crate::topic::Topic;
 use crate::wire::{
-    Answer, Away, AwayReason, ChatRequest, Handoff, Language, LanguageSource, Link, Reply, Urgency,
-    UrgencyTag,
+    Answer, Away, AwayReason, ChatRequest, Handoff, HandoffPayload, Language, LanguageSource, Link,
+    Reply, TranscriptLine, Urgency, UrgencyTag, WIRE_VERSION,
 };
 
 const HOUR_MS: i64 = 3_600_000;
@@ -78,23 +79,27 @@ pub enum Outcome {
         quick_replies: Vec<String>,
         links: Vec<Link>,
     },
-    Handoff {
-        topic: Topic,
-        /// The reply shown to the shopper: a rule's answer first when the rule says
-        /// `then = "handoff"`, then the handoff text.
-        text: String,
-        language: LangCode,
-        fallback: bool,
-        /// The rule that answered before handing off, if any.
-        rule: Option<String>,
-        /// Unix epoch milliseconds.
-        reply_by: i64,
-        /// Set outside business hours and on holidays.
-        away: Option<Away>,
-        /// The site wants an email before the ticket is final and the shopper gave none:
-        /// `text` ends with the request for it.
-        ask_contact: bool,
-    },
+    Handoff(HandoffPlan),
+}
+
+/// A handoff as the router decides it; the shell adds the ids and sends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandoffPlan {
+    pub topic: Topic,
+    /// The reply shown to the shopper: a rule's answer first when the rule says
+    /// `then = "handoff"`, then the handoff text.
+    pub text: String,
+    pub language: LangCode,
+    pub fallback: bool,
+    /// The rule that answered before handing off, if any.
+    pub rule: Option<String>,
+    /// Unix epoch milliseconds.
+    pub reply_by: i64,
+    /// Set outside business hours and on holidays.
+    pub away: Option<Away>,
+    /// The site wants an email before the ticket is final and the shopper gave none:
+    /// `text` ends with the request for it.
+    pub ask_contact: bool,
 }
 
 /// Why: which rules' patterns fired, which were vetoed, which could not fill their answer.
@@ -110,24 +115,34 @@ pub struct Trace {
 
 impl Decision {
     pub fn is_handoff(&self) -> bool {
-        matches!(self.outcome, Outcome::Handoff { .. })
+        self.handoff().is_some()
+    }
+
+    /// The handoff, when the decision is one.
+    pub fn handoff(&self) -> Option<&HandoffPlan> {
+        match &self.outcome {
+            Outcome::Handoff(plan) => Some(plan),
+            Outcome::Answer { .. } => None,
+        }
     }
 
     pub fn topic(&self) -> Topic {
         match &self.outcome {
-            Outcome::Answer { topic, .. } | Outcome::Handoff { topic, .. } => *topic,
+            Outcome::Answer { topic, .. } | Outcome::Handoff(HandoffPlan { topic, .. }) => *topic,
         }
     }
 
     pub fn reply_language(&self) -> LangCode {
         match &self.outcome {
-            Outcome::Answer { language, .. } | Outcome::Handoff { language, .. } => *language,
+            Outcome::Answer { language, .. } | Outcome::Handoff(HandoffPlan { language, .. }) => {
+                *language
+            }
         }
     }
 
     pub fn text(&self) -> &str {
         match &self.outcome {
-            Outcome::Answer { text, .. } | Outcome::Handoff { text, .. } => text,
+            Outcome::Answer { text, .. } | Outcome::Handoff(HandoffPlan { text, .. }) => text,
         }
     }
 
@@ -151,7 +166,7 @@ impl Decision {
                 quick_replies: quick_replies.clone(),
                 links: links.clone(),
             }),
-            Outcome::Handoff {
+            Outcome::Handoff(HandoffPlan {
                 topic,
                 text,
                 language,
@@ -159,7 +174,7 @@ impl Decision {
                 away,
                 ask_contact,
                 ..
-            } => Reply::Handoff(Handoff {
+            }) => Reply::Handoff(Handoff {
                 ticket: ticket.to_string(),
                 text: text.clone(),
                 language: language.to_string(),
@@ -172,6 +187,42 @@ impl Decision {
                 ask_order_number: *ask_contact && self.ask_order_number,
             }),
         }
+    }
+}
+
+impl HandoffPayload {
+    /// The payload a handoff decision sends to the team, for `req` on `site`: the shell mints
+    /// the ids (`id`, stable across delivery retries; `ticket`, the one the shopper sees) and
+    /// reads the transcript; everything else is the decision's. `None` for an answer.
+    pub fn from_decision(
+        decision: &Decision,
+        req: &ChatRequest,
+        site: &str,
+        (id, ticket): (String, String),
+        transcript: Vec<TranscriptLine>,
+        now: i64,
+    ) -> Option<HandoffPayload> {
+        let plan = decision.handoff()?;
+        Some(HandoffPayload {
+            v: WIRE_VERSION,
+            id,
+            ticket,
+            site: site.to_string(),
+            conversation_id: req.conversation_id.clone(),
+            created_at: now,
+            language: decision.language.clone(),
+            urgency: decision.urgency.clone(),
+            topic: plan.topic,
+            question: req.text.clone(),
+            page_url: req.page_url.clone(),
+            locale: req.locale.clone(),
+            time_zone: req.time_zone.clone(),
+            contact: req.contact.clone(),
+            reply_by: plan.reply_by,
+            country: req.country.clone(),
+            transcript,
+            away: plan.away,
+        })
     }
 }
 
@@ -322,14 +373,14 @@ pub fn route_in_conversation(
         } else {
             own
         };
-        let Some((lang, pieces, fallback)) = pick(site, texts, want) else {
+        let Some((lang, pieces, fallback)) = site.pick(texts, want) else {
             return (site.default_language(), String::new(), true);
         };
         let tz = req.time_zone.as_deref();
         let reply_by_text = hours::format_for_shopper(reply_by_ms, now, tz, lang);
         let opens_at_text = away.map(|a| hours::format_for_shopper(a.opens_at, now, tz, lang));
         let fill = |pieces: &[Piece]| {
-            facts::fill(
+            render::fill(
                 pieces,
                 &shop_fill(site, lang, Some(&reply_by_text), opens_at_text.as_deref()),
             )
@@ -348,7 +399,7 @@ pub fn route_in_conversation(
                 };
                 notices
                     .get(&lang)
-                    .or_else(|| pick(site, notices, lang).map(|(_, p, _)| p))
+                    .or_else(|| site.pick(notices, lang).map(|(_, p, _)| p))
             }
             _ => None,
         };
@@ -356,8 +407,9 @@ pub fn route_in_conversation(
             text.push_str("\n\n");
             text.push_str(&fill(notice));
         }
-        if let Some((_, ask, _)) =
-            pick(site, &site.handoff.ask_contact_reply, lang).filter(|_| ask_contact)
+        if let Some((_, ask, _)) = site
+            .pick(&site.handoff.ask_contact_reply, lang)
+            .filter(|_| ask_contact)
         {
             text.push_str("\n\n");
             text.push_str(&fill(ask));
@@ -386,7 +438,7 @@ pub fn route_in_conversation(
             repeated_contact(&mut urgency, history);
             let (away, reply_by) = (away_now(), reply_by(urgency.level));
             let (_, handoff, _) = handoff_text(urgency.level, lang, away, reply_by);
-            Outcome::Handoff {
+            Outcome::Handoff(HandoffPlan {
                 topic: rule.topic,
                 text: format!("{text}\n\n{handoff}"),
                 language: lang,
@@ -395,7 +447,7 @@ pub fn route_in_conversation(
                 reply_by,
                 away,
                 ask_contact,
-            }
+            })
         }
         matched => {
             trace.overridden_by = matched.as_ref().and(override_reason);
@@ -411,7 +463,7 @@ pub fn route_in_conversation(
             repeated_contact(&mut urgency, history);
             let (away, reply_by) = (away_now(), reply_by(urgency.level));
             let (lang, text, fallback) = handoff_text(urgency.level, detected, away, reply_by);
-            Outcome::Handoff {
+            Outcome::Handoff(HandoffPlan {
                 topic,
                 text,
                 language: lang,
@@ -420,7 +472,7 @@ pub fn route_in_conversation(
                 reply_by,
                 away,
                 ask_contact,
-            }
+            })
         }
     };
     Decision {
@@ -544,7 +596,7 @@ fn small_talk_reply(
     let lexicon = lexicon::get();
     let site_texts = site.small_talk.get(&kind);
     let fill =
-        |pieces: &[Piece], lang: LangCode| facts::fill(pieces, &shop_fill(site, lang, None, None));
+        |pieces: &[Piece], lang: LangCode| render::fill(pieces, &shop_fill(site, lang, None, None));
     if let Some(text) = site_texts
         .and_then(|t| t.get(&want))
         .and_then(|p| fill(p, want))
@@ -554,7 +606,7 @@ fn small_talk_reply(
     if let Some(text) = lexicon.reply(kind, want) {
         return (text.to_string(), want, false);
     }
-    if let Some((lang, pieces, _)) = site_texts.and_then(|t| pick(site, t, want))
+    if let Some((lang, pieces, _)) = site_texts.and_then(|t| site.pick(t, want))
         && let Some(text) = fill(pieces, lang)
     {
         return (text, lang, true);
@@ -647,7 +699,7 @@ fn answer_text(
     if rule.needs_size && size_row.is_none() {
         return None;
     }
-    let (lang, pieces, fallback) = pick(site, &rule.answer, want)?;
+    let (lang, pieces, fallback) = site.pick(&rule.answer, want)?;
     let fill = Fill {
         shop_name: &site.name,
         support_email: &site.support_email,
@@ -658,30 +710,5 @@ fn answer_text(
         reply_by: None,
         opens_at: None,
     };
-    facts::fill(pieces, &fill).map(|text| (text, lang, fallback))
-}
-
-/// The text in `want`, else along the site's fallback chain, else in the default language.
-/// The flag says a fallback happened. `None` only for a map the loader would have refused.
-pub(crate) fn pick<'t, T>(
-    site: &CompiledSite,
-    texts: &'t std::collections::BTreeMap<LangCode, T>,
-    want: LangCode,
-) -> Option<(LangCode, &'t T, bool)> {
-    if let Some(t) = texts.get(&want) {
-        return Some((want, t, false));
-    }
-    let chain = site
-        .fallback
-        .get(&want)
-        .into_iter()
-        .flatten()
-        .copied()
-        .chain(std::iter::once(site.default_language()));
-    for lang in chain {
-        if let Some(t) = texts.get(&lang) {
-            return Some((lang, t, true));
-        }
-    }
-    texts.iter().next().map(|(l, t)| (*l, t, true))
+    render::fill(pieces, &fill).map(|text| (text, lang, fallback))
 }

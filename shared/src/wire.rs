@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::mask::mask_cards;
 use crate::topic::Topic;
 
 /// The wire version this build speaks.
@@ -228,10 +229,106 @@ pub struct ErrorBody {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorDetail {
-    /// Stable, machine-readable: `bad_request`, `too_large`, `unknown_site`, ...
-    pub code: String,
+    /// Stable, machine-readable.
+    pub code: ErrorCode,
     /// For people: what was wrong and what to do.
     pub message: String,
+}
+
+/// Every error code the Worker sends, spelled once: the edge maps its errors to these, the
+/// widget decides on them (retry, ask for a challenge, show the limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 400: the body is not the JSON expected; the message names the field.
+    BadRequest,
+    /// 413: the body or the text is over its limit.
+    TooLarge,
+    /// 404: no bundled site file has this site id.
+    UnknownSite,
+    /// 404: nothing is served at this path.
+    NotFound,
+    /// 405: the path accepts other methods (see `allow`).
+    MethodNotAllowed,
+    /// 403: a page on an origin the site file does not list.
+    OriginNotAllowed,
+    /// 429: over a burst limit; `retry-after` says when to send again.
+    RateLimited,
+    /// 429: this address created the site's maximum of new handoffs for now.
+    HandoffLimit,
+    /// 403: the site asks for a Turnstile token before a handoff.
+    ChallengeRequired,
+    /// 403: the Turnstile token was invalid, expired or used before.
+    ChallengeFailed,
+    /// 503: storage or the queue failed; retry the same request.
+    Unavailable,
+    /// 500: a bug on the server's side.
+    Internal,
+    /// A code this build does not know (a newer server's).
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    /// Every code, in declaration order (`Unknown` last).
+    pub const ALL: [ErrorCode; 13] = [
+        ErrorCode::BadRequest,
+        ErrorCode::TooLarge,
+        ErrorCode::UnknownSite,
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::OriginNotAllowed,
+        ErrorCode::RateLimited,
+        ErrorCode::HandoffLimit,
+        ErrorCode::ChallengeRequired,
+        ErrorCode::ChallengeFailed,
+        ErrorCode::Unavailable,
+        ErrorCode::Internal,
+        ErrorCode::Unknown,
+    ];
+
+    /// The name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::UnknownSite => "unknown_site",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::OriginNotAllowed => "origin_not_allowed",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::HandoffLimit => "handoff_limit",
+            ErrorCode::ChallengeRequired => "challenge_required",
+            ErrorCode::ChallengeFailed => "challenge_failed",
+            ErrorCode::Unavailable => "unavailable",
+            ErrorCode::Internal => "internal",
+            ErrorCode::Unknown => "unknown",
+        }
+    }
+
+    /// The code named `name`; [`ErrorCode::Unknown`] for a name this build does not know.
+    pub fn from_name(name: &str) -> ErrorCode {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str() == name)
+            .unwrap_or(ErrorCode::Unknown)
+    }
+
+    /// The HTTP status that carries this code.
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorCode::BadRequest => 400,
+            ErrorCode::TooLarge => 413,
+            ErrorCode::UnknownSite | ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::OriginNotAllowed
+            | ErrorCode::ChallengeRequired
+            | ErrorCode::ChallengeFailed => 403,
+            ErrorCode::RateLimited | ErrorCode::HandoffLimit => 429,
+            ErrorCode::Unavailable => 503,
+            ErrorCode::Internal | ErrorCode::Unknown => 500,
+        }
+    }
 }
 
 /// The handoff as it travels on the queue and reaches the inbox webhook (version 1).
@@ -465,6 +562,41 @@ impl Contact {
     }
 }
 
+/// Masks the card numbers in `field` in place (see [`crate::mask`]).
+fn mask_field(field: &mut String) {
+    if let std::borrow::Cow::Owned(masked) = mask_cards(field) {
+        *field = masked;
+    }
+}
+
+impl Contact {
+    /// Masks card numbers in every field (email, name, order number).
+    pub fn mask(&mut self) {
+        for field in [&mut self.email, &mut self.name, &mut self.order_number]
+            .into_iter()
+            .flatten()
+        {
+            mask_field(field);
+        }
+    }
+}
+
+impl ChatRequest {
+    /// Masks card numbers in every free-text field: the text, the page URL and the contact.
+    /// The edge calls it before anything is routed, stored, queued, sent or logged. The other
+    /// fields are not typed by the shopper: ids the widget chooses, the browser's locale and
+    /// time zone, a Turnstile token.
+    pub fn mask(&mut self) {
+        mask_field(&mut self.text);
+        if let Some(url) = self.page_url.as_mut() {
+            mask_field(url);
+        }
+        if let Some(contact) = self.contact.as_mut() {
+            contact.mask();
+        }
+    }
+}
+
 /// What the widget sends when the shopper leaves an email for a handoff that asked for one
 /// (`POST /v1/contact`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -488,6 +620,11 @@ pub struct ContactResponse {
 }
 
 impl ContactRequest {
+    /// Masks card numbers in every field of the contact (see [`ChatRequest::mask`]).
+    pub fn mask(&mut self) {
+        self.contact.mask();
+    }
+
     /// The email is required here; ids and lengths as in a chat request.
     pub fn validate(&self) -> Result<(), InputError> {
         check_common(self.v, &self.site, &self.conversation_id)?;
@@ -571,192 +708,4 @@ pub fn is_plausible_email(email: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn request(text: &str) -> ChatRequest {
-        ChatRequest {
-            v: 1,
-            site: "demo".into(),
-            conversation_id: "c-1".into(),
-            client_message_id: "m-1".into(),
-            text: text.into(),
-            page_url: None,
-            locale: Some("pt-BR".into()),
-            time_zone: Some("America/Sao_Paulo".into()),
-            contact: None,
-            country: None,
-            previous_language: None,
-            turnstile_token: None,
-        }
-    }
-
-    #[test]
-    fn limits_and_fields() {
-        assert_eq!(request("olá").validate(), Ok(()));
-        let cases: Vec<(ChatRequest, &str, InputErrorKind)> = vec![
-            (request("   "), "text", InputErrorKind::Invalid),
-            (
-                request(&"é".repeat(MAX_TEXT_CHARS + 1)),
-                "text",
-                InputErrorKind::TooLarge,
-            ),
-            (
-                ChatRequest {
-                    v: 2,
-                    ..request("hi")
-                },
-                "v",
-                InputErrorKind::Invalid,
-            ),
-            (
-                ChatRequest {
-                    site: String::new(),
-                    ..request("hi")
-                },
-                "site",
-                InputErrorKind::Invalid,
-            ),
-            (
-                ChatRequest {
-                    conversation_id: "a b".into(),
-                    ..request("hi")
-                },
-                "conversation_id",
-                InputErrorKind::Invalid,
-            ),
-            (
-                ChatRequest {
-                    client_message_id: "x".repeat(65),
-                    ..request("hi")
-                },
-                "client_message_id",
-                InputErrorKind::Invalid,
-            ),
-            (
-                ChatRequest {
-                    locale: Some("pt_BR!".into()),
-                    ..request("hi")
-                },
-                "locale",
-                InputErrorKind::Invalid,
-            ),
-            (
-                ChatRequest {
-                    time_zone: Some("Europe/Berlin;".into()),
-                    ..request("hi")
-                },
-                "time_zone",
-                InputErrorKind::Invalid,
-            ),
-            (
-                ChatRequest {
-                    contact: Some(Contact {
-                        email: Some("ana@".into()),
-                        ..Contact::default()
-                    }),
-                    ..request("hi")
-                },
-                "contact.email",
-                InputErrorKind::Invalid,
-            ),
-        ];
-        for (req, field, kind) in cases {
-            let err = req.validate().expect_err(field);
-            assert_eq!((err.field, err.kind), (field, kind), "{err}");
-        }
-        // Exactly at the limit is fine; the count is in characters, not bytes.
-        assert_eq!(request(&"語".repeat(MAX_TEXT_CHARS)).validate(), Ok(()));
-    }
-
-    #[test]
-    fn request_roundtrips_and_defaults_version() {
-        let json = r#"{"site":"demo","conversation_id":"c","client_message_id":"m","text":"hi","extra":1}"#;
-        let req: ChatRequest = serde_json::from_str(json).expect("parses");
-        assert_eq!(req.v, WIRE_VERSION);
-        let back: ChatRequest =
-            serde_json::from_str(&serde_json::to_string(&req).expect("ser")).expect("de");
-        assert_eq!(back, req);
-    }
-
-    #[test]
-    fn reply_is_tagged_by_kind() {
-        let reply = Reply::Handoff(Handoff {
-            ticket: "FRY-1".into(),
-            text: "A person will reply.".into(),
-            language: "en".into(),
-            shopper_language: String::new(),
-            urgency: Urgency::Urgent,
-            topic: Topic::Safety,
-            reply_by: 1,
-            away: Some(Away {
-                reason: AwayReason::Holiday,
-                opens_at: 2,
-            }),
-            ask_contact: false,
-            ask_order_number: false,
-        });
-        let json = serde_json::to_value(&reply).expect("ser");
-        assert_eq!(json["kind"], "handoff");
-        assert_eq!(json["away"]["reason"], "holiday");
-        assert_eq!(json["urgency"], "urgent");
-        assert_eq!(json["topic"], "safety");
-    }
-
-    #[test]
-    fn contact_requests_need_a_valid_email() {
-        let ok = ContactRequest {
-            v: WIRE_VERSION,
-            site: "demo".into(),
-            conversation_id: "c1".into(),
-            ticket: "FRY-7K2M9QXA".into(),
-            contact: Contact {
-                email: Some("ana@example.com".into()),
-                name: None,
-                order_number: Some("#10423".into()),
-            },
-        };
-        assert_eq!(ok.validate(), Ok(()));
-        let with = |f: &dyn Fn(&mut ContactRequest)| {
-            let mut r = ok.clone();
-            f(&mut r);
-            r.validate().map_err(|e| e.field)
-        };
-        assert_eq!(with(&|r| r.contact.email = None), Err("contact.email"));
-        assert_eq!(
-            with(&|r| r.contact.email = Some(String::new())),
-            Err("contact.email")
-        );
-        assert_eq!(
-            with(&|r| r.contact.email = Some("ana@".into())),
-            Err("contact.email")
-        );
-        assert_eq!(with(&|r| r.ticket = "FRY 1".into()), Err("ticket"));
-        assert_eq!(with(&|r| r.v = 2), Err("v"));
-        assert_eq!(with(&|r| r.site = String::new()), Err("site"));
-        assert_eq!(
-            with(&|r| r.contact.order_number = Some("9".repeat(121))),
-            Err("contact.order_number")
-        );
-    }
-
-    #[test]
-    fn emails() {
-        for ok in ["ana@example.com", "a.b+c@sub.example.co.uk"] {
-            assert!(is_plausible_email(ok), "{ok}");
-        }
-        for bad in [
-            "",
-            "ana",
-            "ana@",
-            "@x.com",
-            "ana@x",
-            "ana@x..com",
-            "a b@x.com",
-            "a@b@c.com",
-            "ana@-x.com",
-        ] {
-            assert!(!is_plausible_email(bad), "{bad}");
-        }
-    }
-}
+mod tests;

@@ -12,7 +12,7 @@
 use ferry_shared::facts::Zone;
 use ferry_shared::lang::LangCode;
 use ferry_shared::wire::ChatRequest;
-use ferry_shared::{CompiledSite, Decision, Outcome, Topic, route};
+use ferry_shared::{CompiledSite, Decision, HandoffPlan, Outcome, Topic, route};
 
 const NOW: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
@@ -45,7 +45,7 @@ fn ask(site: &CompiledSite, text: &str, locale: Option<&str>) -> Decision {
 fn answering_rule(d: &Decision) -> Option<&str> {
     match &d.outcome {
         Outcome::Answer { rule, .. } => Some(rule),
-        Outcome::Handoff { rule, .. } => rule.as_deref(),
+        Outcome::Handoff(HandoffPlan { rule, .. }) => rule.as_deref(),
     }
 }
 
@@ -827,7 +827,7 @@ fn route_never_panics() {
                 site.rule_ids().any(|r| r == rule),
                 "{text:?}: unknown rule {rule}"
             ),
-            Outcome::Handoff { reply_by, .. } => {
+            Outcome::Handoff(HandoffPlan { reply_by, .. }) => {
                 assert!(*reply_by > NOW, "{text:?}: reply_by in the past")
             }
         }

@@ -7,7 +7,7 @@ use chrono::{TimeZone, Timelike};
 use chrono_tz::Tz;
 use ferry_shared::router::REPEATED_CONTACT;
 use ferry_shared::wire::{AwayReason, ChatRequest, Reply, Urgency};
-use ferry_shared::{CompiledSite, History, Outcome, route, route_in_conversation};
+use ferry_shared::{CompiledSite, HandoffPlan, History, Outcome, route, route_in_conversation};
 
 const AMS: Tz = chrono_tz::Europe::Amsterdam;
 const SAO: Tz = chrono_tz::America::Sao_Paulo;
@@ -95,12 +95,12 @@ fn req(text: &str, time_zone: Option<&str>) -> ChatRequest {
 
 fn handoff(decision: &ferry_shared::Decision) -> (&str, i64, Option<ferry_shared::wire::Away>) {
     match &decision.outcome {
-        Outcome::Handoff {
+        Outcome::Handoff(HandoffPlan {
             text,
             reply_by,
             away,
             ..
-        } => (text.as_str(), *reply_by, *away),
+        }) => (text.as_str(), *reply_by, *away),
         other => panic!("expected a handoff, got {other:?}"),
     }
 }

@@ -302,3 +302,37 @@ fn link_host_that_is_not_a_host_name() {
         "write the host name only",
     );
 }
+
+#[test]
+fn every_broken_rule_is_reported_in_one_run() {
+    let text = VALID
+        .replace("['how long.*ship']", "['how long.*(ship']")
+        .replace("{returns.days}", "{return.days}");
+    let err = CompiledSite::from_toml(&text).expect_err("two broken rules");
+    let all: Vec<&LoadError> = err.all().collect();
+    assert_eq!(all.len(), 2, "{err}");
+    assert_at(
+        &text,
+        all[0],
+        "'how long.*(ship'",
+        Some("shipping-time"),
+        "pattern",
+    );
+    assert_at(
+        &text,
+        all[1],
+        "\"You have {return.days}",
+        Some("returns"),
+        "placeholder",
+    );
+    // One line each, in file order, as `ferry check` prints them.
+    let shown = err.to_string();
+    assert_eq!(shown.lines().count(), 2, "{shown}");
+    assert!(
+        shown
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("rule `returns`")),
+        "{shown}"
+    );
+}

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 
 use ferry_shared::lexicon;
 use ferry_shared::wire::{ChatRequest, Urgency};
-use ferry_shared::{CompiledSite, Decision, Outcome, route};
+use ferry_shared::{CompiledSite, Decision, HandoffPlan, Outcome, route};
 
 const NOW: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
@@ -41,10 +41,21 @@ struct Row {
 }
 
 fn rows() -> Vec<Row> {
+    rows_in(
+        &format!("{}/tests/triage", env!("CARGO_MANIFEST_DIR")),
+        true,
+    )
+}
+
+/// The rows of `<dir>/<lang>.tsv`; a missing file is an error when `every_language`.
+fn rows_in(dir: &str, every_language: bool) -> Vec<Row> {
     let mut out = Vec::new();
     for lang in lexicon::languages() {
         let code = lang.as_str();
-        let path = format!("{}/tests/triage/{code}.tsv", env!("CARGO_MANIFEST_DIR"));
+        let path = format!("{dir}/{code}.tsv");
+        if !every_language && !std::path::Path::new(&path).exists() {
+            continue;
+        }
         let data = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         for (n, line) in data.lines().enumerate().skip(1) {
             if line.trim().is_empty() || line.starts_with('#') {
@@ -184,7 +195,7 @@ impl Figures {
         if !wrong.is_empty() {
             let (kind, rule) = match &d.outcome {
                 Outcome::Answer { rule, .. } => ("answer", rule.as_str()),
-                Outcome::Handoff { .. } => ("handoff", ""),
+                Outcome::Handoff(_) => ("handoff", ""),
             };
             self.mismatches.push(format!(
                 "{}.tsv:{} [{} {}] {:?}\n    {}: got {} {} {} {:?} lang={} ({:?})",
@@ -293,6 +304,29 @@ fn triage_holds_on_the_corpus() {
     }
 }
 
+/// Measures a corpus kept outside the repository (same columns, `<lang>.tsv` per language),
+/// e.g. one written after the lexicons: `FERRY_TRIAGE_DIR=/path cargo test -p ferry-shared
+/// --test triage -- --ignored --nocapture`. Prints its figures and every mismatch.
+#[test]
+#[ignore = "measures an external corpus named by FERRY_TRIAGE_DIR"]
+fn external_corpus_figures() {
+    let Some(dir) = std::env::var_os("FERRY_TRIAGE_DIR") else {
+        panic!("set FERRY_TRIAGE_DIR to a folder of <lang>.tsv files");
+    };
+    let rows = rows_in(&dir.to_string_lossy(), false);
+    assert!(!rows.is_empty(), "no <lang>.tsv rows in {dir:?}");
+    let site = site();
+    let mut figures = Figures::default();
+    for row in rows {
+        let d = route(&site, &request(&row.text), NOW);
+        figures.add(&row, &d);
+    }
+    println!("{}", figures.report(&dir.to_string_lossy()));
+    for m in &figures.mismatches {
+        println!("{m}");
+    }
+}
+
 // ---- the rules of triage, one message each ----
 
 fn decide(site: &CompiledSite, text: &str, locale: Option<&str>) -> Decision {
@@ -303,7 +337,7 @@ fn decide(site: &CompiledSite, text: &str, locale: Option<&str>) -> Decision {
 
 fn handoff_text(d: &Decision) -> &str {
     match &d.outcome {
-        Outcome::Handoff { text, .. } => text,
+        Outcome::Handoff(HandoffPlan { text, .. }) => text,
         Outcome::Answer { rule, .. } => panic!("answered by {rule}: {d:?}"),
     }
 }

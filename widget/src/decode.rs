@@ -17,8 +17,8 @@ use std::collections::BTreeMap;
 
 use ferry_shared::Topic;
 use ferry_shared::wire::{
-    Answer, Away, AwayReason, ChatResponse, Colors, ContactResponse, Handoff, Link, Reply,
-    SiteStatus, Urgency, WidgetConfig,
+    Answer, Away, AwayReason, ChatResponse, Colors, ContactResponse, ErrorCode, Handoff, Link,
+    Reply, SiteStatus, Urgency, WidgetConfig,
 };
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -196,9 +196,10 @@ pub fn chat_response<J: Json>(json: &J) -> Option<ChatResponse> {
     })
 }
 
-/// The `code` of an error body `{"error":{"code","message"}}`.
-pub fn error_code<J: Json>(json: &J) -> Option<String> {
-    text(&json.get("error")?, "code")
+/// The `code` of an error body `{"error":{"code","message"}}`; a name this build does not
+/// know (a newer edge's) reads as [`ErrorCode::Unknown`].
+pub fn error_code<J: Json>(json: &J) -> Option<ErrorCode> {
+    Some(ErrorCode::from_name(&text(&json.get("error")?, "code")?))
 }
 
 /// `{"reason", "opens_at"}`: why nobody is at the inbox, and until when.
@@ -267,7 +268,7 @@ fn entry<J: Json>(json: &J) -> Option<Entry> {
 
 #[cfg(test)]
 mod tests {
-    use ferry_shared::wire::ErrorBody;
+    use ferry_shared::wire::{ErrorBody, ErrorDetail};
     use serde_json::{Value, json};
 
     use super::*;
@@ -488,14 +489,24 @@ mod tests {
         ] {
             assert_eq!(chat_response(&broken), None, "{broken}");
         }
-        let error = ErrorBody {
-            error: ferry_shared::wire::ErrorDetail {
-                code: "too_large".into(),
-                message: "m".into(),
-            },
-        };
-        assert_eq!(error_code(&value(&error)).as_deref(), Some("too_large"));
         assert_eq!(error_code(&json!({"message": "plain"})), None);
+        assert_eq!(error_code(&json!({"error": {"message": "no code"}})), None);
+    }
+
+    #[test]
+    fn every_error_code_reads_back_as_the_shared_serde_wrote_it() {
+        for code in ErrorCode::ALL {
+            let error = ErrorBody {
+                error: ErrorDetail {
+                    code,
+                    message: "m".into(),
+                },
+            };
+            assert_eq!(error_code(&value(&error)), Some(code), "{code:?}");
+        }
+        // A code from a newer edge is still a code: the status decides what to do with it.
+        let newer = json!({"error": {"code": "teapot", "message": "m"}});
+        assert_eq!(error_code(&newer), Some(ErrorCode::Unknown));
     }
 
     #[test]

@@ -3,8 +3,10 @@
 //! lines are bullets, `**bold**`, and `[label](https://host/path)` links.
 //!
 //! Links are kept only when they are https and point at one of the site's `link_hosts` (or a
-//! subdomain of one); any other link is shown as its label, as plain text. Pure, so tested
-//! natively.
+//! subdomain of one: `ferry_shared::markup`, the same reading the site loader checks); any
+//! other link is shown as its label, as plain text. Pure, so tested natively.
+
+use ferry_shared::markup;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
@@ -117,13 +119,8 @@ fn bold(at: &str) -> Option<(Inline, &str)> {
 }
 
 fn link<'a>(at: &'a str, hosts: &[String]) -> Option<(Inline, &'a str)> {
-    let (label, after) = at.strip_prefix('[')?.split_once("](")?;
-    let (url, after) = after.split_once(')')?;
-    let url = url.trim();
-    if label.trim().is_empty() || label.contains(['[', '\n']) || url.contains(char::is_whitespace) {
-        return None;
-    }
-    let inline = if allowed(url, hosts) {
+    let (label, url, after) = markup::link_at(at)?;
+    let inline = if markup::allowed(url, hosts) {
         Inline::Link {
             label: label.to_string(),
             url: url.to_string(),
@@ -132,33 +129,6 @@ fn link<'a>(at: &'a str, hosts: &[String]) -> Option<(Inline, &'a str)> {
         Inline::Text(label.to_string())
     };
     Some((inline, after))
-}
-
-/// Whether `url` is https and its host is one of `hosts` or a subdomain of one.
-pub fn allowed(url: &str, hosts: &[String]) -> bool {
-    let Some((scheme, rest)) = url.split_at_checked(8) else {
-        return false;
-    };
-    if !scheme.eq_ignore_ascii_case("https://") {
-        return false;
-    }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if authority.contains(['@', '\\']) {
-        return false; // user info can disguise the real host
-    }
-    let host = authority
-        .split(':')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    !host.is_empty()
-        && hosts.iter().any(|allowed| {
-            let allowed = allowed.to_ascii_lowercase();
-            host == allowed
-                || host
-                    .strip_suffix(allowed.as_str())
-                    .is_some_and(|sub| sub.ends_with('.'))
-        })
 }
 
 #[cfg(test)]
@@ -229,7 +199,10 @@ mod tests {
                 assert_eq!(parsed.first(), Some(&text("Track")), "{markup}");
             }
         }
-        assert!(!allowed("https://kestrel.example/", &[]));
+        assert!(!ferry_shared::markup::allowed(
+            "https://kestrel.example/",
+            &[]
+        ));
     }
 
     #[test]

@@ -671,7 +671,7 @@ impl View {
                 self.reply_text(&node, text, language, hosts)?;
                 let links: Vec<_> = links
                     .iter()
-                    .filter(|l| rich::allowed(&l.url, hosts))
+                    .filter(|l| ferry_shared::markup::allowed(&l.url, hosts))
                     .collect();
                 if !links.is_empty() {
                     let row = self.doc.create_element("p")?;

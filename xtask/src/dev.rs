@@ -6,10 +6,11 @@ use std::sync::{Mutex, mpsc};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use ferry_inbox as inbox;
 
 use crate::proc::{Server, wait_http_ok};
 use crate::util::Step;
-use crate::{build, inbox, setup};
+use crate::{build, setup};
 
 pub struct Options {
     pub port: u16,
@@ -105,8 +106,9 @@ pub fn run(opts: &Options) -> Result<()> {
     }
 }
 
-/// `whsec_` and the standard base64 of 24 random bytes from `/dev/urandom`.
-fn new_secret() -> Result<String> {
+/// `whsec_` and the standard base64 of 24 random bytes from `/dev/urandom` (also the load
+/// test's).
+pub fn new_secret() -> Result<String> {
     let mut key = [0u8; 24];
     std::fs::File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut key))

@@ -3,7 +3,6 @@
 mod build;
 mod dev;
 mod fuzz;
-mod inbox;
 mod load;
 mod proc;
 mod setup;
@@ -12,6 +11,8 @@ mod test;
 mod util;
 
 use std::process::ExitCode;
+
+use ferry_inbox::cli::{self as inbox_cli, Command as InboxCommand};
 
 const HELP: &str = "\
 cargo xtask <command>
@@ -34,9 +35,10 @@ cargo xtask <command>
                  then of a fixed-JSON baseline Worker; report in target/load-report.json.
                  Options: --rate N (req/s, default 40), --secs N (default 30),
                  --handoffs PERCENT (default 20), --connections N (default 32), --no-baseline.
-  inbox          run only the local inbox (agents' view: http://127.0.0.1:8788/).
-                 Options: --port N, --secret whsec_… (or env WEBHOOK_SECRET) to verify
-                 Standard Webhooks signatures; without one it accepts unsigned deliveries.
+  inbox          run only the local inbox (agents' view: http://127.0.0.1:8788/), as the
+                 `ferry-inbox` binary does. Options: --port N, --secret whsec_… (or env
+                 WEBHOOK_SECRET) to verify Standard Webhooks signatures; without one it
+                 accepts unsigned deliveries. `cargo xtask inbox --help` says more.
 ";
 
 fn main() -> ExitCode {
@@ -69,7 +71,7 @@ fn dispatch(args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("dev") => dev::run(&dev::Options {
             port: flag(rest, "--port", 8787)?,
-            inbox_port: flag(rest, "--inbox-port", 8788)?,
+            inbox_port: flag(rest, "--inbox-port", inbox_cli::DEFAULT_PORT)?,
         }),
         Some("test") => test::run_all(rest),
         Some("size") => {
@@ -89,20 +91,13 @@ fn dispatch(args: &[String]) -> anyhow::Result<()> {
         Some("fuzz") => fuzz::run_cli(rest),
         Some("build-worker") => build::worker(&setup::locate()?, false),
         Some("load") => load::run(&load::parse(rest)?),
-        Some("inbox") => {
-            let port = flag(rest, "--port", 8788)?;
-            let secret = match rest.iter().position(|a| a == "--secret") {
-                Some(i) => Some(rest.get(i + 1).cloned().ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "--secret needs a value: whsec_<base64>, several separated by spaces"
-                    )
-                })?),
-                None => std::env::var("WEBHOOK_SECRET")
-                    .ok()
-                    .filter(|s| !s.trim().is_empty()),
-            };
-            inbox::serve(port, secret)
-        }
+        Some("inbox") => match inbox_cli::parse(rest, std::env::var("WEBHOOK_SECRET").ok())? {
+            InboxCommand::Help => {
+                print!("{}", inbox_cli::help("cargo xtask inbox"));
+                Ok(())
+            }
+            InboxCommand::Serve(opts) => ferry_inbox::serve(opts.port, opts.secret),
+        },
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())
