@@ -90,7 +90,7 @@ const SMALL_TALK_MAX_WORDS: usize = 16;
 /// A message of nothing but these is an acknowledgement.
 const THANKS_EMOJI: &[char] = &[
     '👍', '🙏', '❤', '♥', '😊', '🙂', '👌', '✅', '😀', '😁', '😃', '🥰', '😍', '☺', '💯', '👏',
-    '🤗', '😘', '💕', '🌹', '✌',
+    '🤗', '😘', '💕', '🌹', '✌', '🙇', '🤝', '💐', '😇', '🫶',
 ];
 
 /// What the alarm tables found in one message.

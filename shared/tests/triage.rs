@@ -280,8 +280,9 @@ fn triage_holds_on_the_corpus() {
     }
     println!("{out}");
     // The targets where the engine meets them (urgent recall ≥ 95 %, ≤ 3 % of other
-    // messages urgent, the language tag); floors at the measured level where it does not yet
-    // (an alarm answered automatically, small talk handed off): a regression fails here.
+    // messages urgent, no alarm answered automatically, the language tag); floors at the
+    // measured level where it does not yet (small talk handed off, high): a regression fails
+    // here.
     for f in [&tune, &holdout] {
         assert!(
             pct(f.urgent_caught, f.urgent) >= 95.0,
@@ -291,15 +292,12 @@ fn triage_holds_on_the_corpus() {
             pct(f.false_urgent, f.not_urgent) <= 3.0,
             "false urgent\n{out}"
         );
+        assert_eq!(f.alarms_answered, 0, "alarms answered automatically\n{out}");
         assert!(
-            pct(f.alarms_answered, f.urgent) <= 1.5,
-            "alarms answered automatically\n{out}"
-        );
-        assert!(
-            pct(f.small_talk_answered, f.small_talk) >= 85.0,
+            pct(f.small_talk_answered, f.small_talk) >= 90.0,
             "small talk\n{out}"
         );
-        assert!(pct(f.high_caught, f.high) >= 75.0, "high\n{out}");
+        assert!(pct(f.high_caught, f.high) >= 80.0, "high\n{out}");
         assert!(pct(f.lang_right, f.rows) >= 95.0, "language tag\n{out}");
     }
 }
