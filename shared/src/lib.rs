@@ -49,6 +49,7 @@ macro_rules! named_enum {
     };
 }
 
+pub mod language;
 pub mod markup;
 pub mod mask;
 pub mod status;

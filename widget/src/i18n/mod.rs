@@ -3,6 +3,8 @@
 //!
 //! Languages without a table here fall back to English.
 
+use ferry_shared::language::LangCode;
+
 /// Every string the panel shows that is not shop content.
 #[derive(Debug)]
 pub struct Ui {
@@ -721,46 +723,45 @@ impl PartialEq for Ui {
 
 impl Eq for Ui {}
 
+/// Every table with its language code, English first: the one list of the languages the
+/// panel speaks (each a [`LangCode`]; `i18n/tests.rs` checks).
+pub static TABLES: [(&str, &Ui); 13] = [
+    ("en", &EN),
+    ("es", &ES),
+    ("pt", &PT),
+    ("fr", &FR),
+    ("de", &DE),
+    ("it", &IT),
+    ("ru", &RU),
+    ("zh", &ZH),
+    ("ja", &JA),
+    ("ko", &KO),
+    ("ar", &AR),
+    ("tr", &TR),
+    ("he", &HE),
+];
+
 /// The table for a language code (`de`, `pt`), English when there is none.
 pub fn ui(lang: &str) -> &'static Ui {
-    match lang {
-        "es" => &ES,
-        "pt" => &PT,
-        "fr" => &FR,
-        "de" => &DE,
-        "it" => &IT,
-        "ru" => &RU,
-        "zh" => &ZH,
-        "ja" => &JA,
-        "ko" => &KO,
-        "ar" => &AR,
-        "tr" => &TR,
-        "he" => &HE,
-        _ => &EN,
-    }
+    TABLES
+        .iter()
+        .find(|(code, _)| *code == lang)
+        .map_or(&EN, |(_, table)| table)
 }
-
-/// The codes that have a table, English first.
-pub const CODES: [&str; 13] = [
-    "en", "es", "pt", "fr", "de", "it", "ru", "zh", "ja", "ko", "ar", "tr", "he",
-];
 
 /// The code of the table for a bare language code (`de`, any case), `None` when there is
 /// none (the caller then picks another language, or English).
 pub fn table(lang: &str) -> Option<&'static str> {
-    CODES
-        .into_iter()
+    TABLES
+        .iter()
+        .map(|(code, _)| *code)
         .find(|code| code.eq_ignore_ascii_case(lang))
 }
 
-/// Whether a language is written right to left, so the panel needs `dir="rtl"`: Arabic,
-/// Hebrew, Persian and Urdu. Takes a bare code (`he`) or a tag (`ar-EG`, `fa_IR`), in any
-/// case; everything else is left to right.
+/// Whether a language is written right to left, so the panel needs `dir="rtl"` (Arabic,
+/// Hebrew: [`LangCode::is_rtl`]). Takes a bare code (`he`) or a tag (`ar-EG`), in any case.
 pub fn is_rtl(lang: &str) -> bool {
-    let primary = lang.split(['-', '_']).next().unwrap_or_default();
-    ["ar", "he", "fa", "ur"]
-        .iter()
-        .any(|rtl| primary.eq_ignore_ascii_case(rtl))
+    LangCode::parse(lang).is_some_and(LangCode::is_rtl)
 }
 
 #[cfg(test)]
