@@ -24,7 +24,7 @@ fn main() {
         let plausible = lang::plausible(&line, 0.001);
         let scan = lx.scan(&folded, plausible.as_deref());
         let talk = lx.small_talk(&folded);
-        let tag = lang::detect(&line, LangCode::ALL, None);
+        let tag = lang::detect(&line, &LangCode::ALL, None);
         println!(
             "{line}\n    {} {:?}{}{} · lang {}",
             scan.urgency.level.as_str(),

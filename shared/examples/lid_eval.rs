@@ -18,7 +18,7 @@ fn main() {
     let start = Instant::now();
     let _ = lang::detect(
         "warm up: the first call decodes the model",
-        LangCode::ALL,
+        &LangCode::ALL,
         None,
     );
     println!(
@@ -35,7 +35,7 @@ fn main() {
         println!("== {file} ({} rows)", rows.len());
         report("whatlang (before)", &rows, |t| (whatlang_detect(t), None));
         report("ferry lid (after)", &rows, |t| {
-            let got = lang::detect(t, LangCode::ALL, None);
+            let got = lang::detect(t, &LangCode::ALL, None);
             (got.code, Some(got.confidence))
         });
     }

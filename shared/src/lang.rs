@@ -543,7 +543,7 @@ mod tests {
         ];
         let mut wrong = Vec::new();
         for (text, want) in cases {
-            let got = detect(text, LangCode::ALL, None);
+            let got = detect(text, &LangCode::ALL, None);
             assert!((0.0..=1.0).contains(&got.confidence), "{text}: {got:?}");
             if got.code != want.as_str() {
                 wrong.push(format!("{text:?}: want {want}, got {got:?}"));
@@ -580,7 +580,7 @@ mod tests {
         let wrong: Vec<String> = cases
             .iter()
             .filter_map(|(text, want)| {
-                let got = detect(text, LangCode::ALL, None);
+                let got = detect(text, &LangCode::ALL, None);
                 (got.code != want.as_str()).then(|| format!("{text:?}: want {want}, got {got:?}"))
             })
             .collect();
@@ -625,7 +625,7 @@ mod tests {
             &[Zh, Ja],
             &[Ar, He],
             &[Pl, Tr, Nl],
-            LangCode::ALL,
+            &LangCode::ALL,
         ];
         for site in sites {
             for text in texts {
@@ -723,13 +723,13 @@ mod tests {
     fn confidence_tracks_the_evidence() {
         let long = detect(
             "Hallo, ich habe letzte Woche bestellt und das Paket ist immer noch nicht da.",
-            LangCode::ALL,
+            &LangCode::ALL,
             None,
         );
         assert_eq!(long.code, "de");
         assert!(long.confidence >= 0.95, "{long:?}");
         // Romance look-alikes: a guess, with a confidence to match.
-        let short = detect("mi pedido", LangCode::ALL, None);
+        let short = detect("mi pedido", &LangCode::ALL, None);
         assert!(short.confidence < long.confidence, "{short:?}");
     }
 

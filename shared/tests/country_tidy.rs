@@ -123,7 +123,7 @@ fn the_compiled_table_is_the_file() {
             wrong.push(format!("{code}: not known"));
         }
         let name_in = |lang: LangCode| country.get(lang.as_str()).and_then(toml::Value::as_str);
-        for &lang in LangCode::ALL {
+        for lang in LangCode::ALL {
             let want = name_in(lang).or(name_in(LangCode::En));
             let got = country::name(code, lang);
             if got != want {

@@ -600,7 +600,7 @@ fn format_local_today_tomorrow_and_the_date_line() {
 fn every_language_names_seven_distinct_weekdays() {
     let monday = at(Tz::UTC, (2026, 4, 6), 9, 0);
     let long_before = monday - 30 * 24 * HOUR; // so no "today"/"tomorrow"
-    for &lang in LangCode::ALL {
+    for lang in LangCode::ALL {
         let names: std::collections::BTreeSet<String> = (0..7)
             .map(|d| {
                 let text = format_local(monday + d * 24 * HOUR, long_before, Some("UTC"), lang);
