@@ -12,6 +12,13 @@
 //! - Precision = right answers / automatic answers.
 //! - Coverage = automatic answers on answerable rows / answerable rows (and, stricter, right
 //!   answers on answerable rows / answerable rows).
+//!
+//! `--holdout` splits the rows into a half to tune the rules on and a half only to report,
+//! by *phrasing skeleton*: a row's content words (lower case, sorted, without the frames
+//! every phrasing shares — "can you help me", "I want to", "information about"), hashed. Two
+//! phrasings of the same content fall on the same side, so the held-out half asks with
+//! vocabulary combinations the tuned half never showed. `--holdout COLUMN` hashes that
+//! column's value instead (a template id). The held-out figure is the one that counts.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -47,6 +54,125 @@ pub struct Options<'a> {
     pub examples: usize,
     /// Exit with failure when precision is below this (0..=1).
     pub fail_under: Option<f64>,
+    /// Report a tuned and a held-out half (see the module docs).
+    pub holdout: Option<Holdout<'a>>,
+}
+
+/// How `--holdout` assigns a row to a half.
+#[derive(Debug, Clone, Copy)]
+pub enum Holdout<'a> {
+    /// By the text's phrasing skeleton.
+    Skeleton,
+    /// By the value of this column.
+    Column(&'a str),
+}
+
+/// Words that frame a request in every phrasing and say nothing of its content.
+const FRAME_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "am",
+    "an",
+    "and",
+    "any",
+    "anything",
+    "are",
+    "assist",
+    "assistance",
+    "at",
+    "be",
+    "been",
+    "can",
+    "could",
+    "do",
+    "does",
+    "for",
+    "from",
+    "get",
+    "give",
+    "go",
+    "going",
+    "have",
+    "help",
+    "hey",
+    "hi",
+    "how",
+    "i",
+    "id",
+    "if",
+    "im",
+    "in",
+    "info",
+    "information",
+    "is",
+    "it",
+    "ive",
+    "just",
+    "know",
+    "let",
+    "like",
+    "ll",
+    "m",
+    "me",
+    "my",
+    "need",
+    "of",
+    "on",
+    "or",
+    "please",
+    "pls",
+    "plz",
+    "s",
+    "see",
+    "should",
+    "show",
+    "some",
+    "tell",
+    "that",
+    "the",
+    "there",
+    "this",
+    "to",
+    "trying",
+    "u",
+    "ur",
+    "ve",
+    "wanna",
+    "want",
+    "way",
+    "what",
+    "when",
+    "where",
+    "which",
+    "who",
+    "will",
+    "with",
+    "would",
+    "ya",
+    "you",
+    "your",
+];
+
+/// The content words of `text`, lower case, sorted and unique, joined by spaces.
+pub fn skeleton(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let mut words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !FRAME_WORDS.contains(w))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words.join(" ")
+}
+
+/// Whether a row with this key belongs to the held-out half (FNV-1a: stable across builds).
+pub fn held_out(key: &str) -> bool {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h % 2 == 1
 }
 
 #[derive(Debug, Default, Clone)]
@@ -71,6 +197,20 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Counts one row.
+    fn add(&mut self, answerable: bool, answered: bool, right: bool) {
+        self.rows += 1;
+        self.answerable_rows += usize::from(answerable);
+        if !answered {
+            self.handoffs += 1;
+            return;
+        }
+        self.answered += 1;
+        self.answered_on_answerable += usize::from(answerable);
+        self.right += usize::from(right);
+        self.right_on_answerable += usize::from(right && answerable);
+    }
+
     pub fn precision(&self) -> Option<f64> {
         ratio(self.right, self.answered)
     }
@@ -136,6 +276,12 @@ pub fn run(site: &CompiledSite, opts: &Options<'_>) -> Result<(String, Summary),
     };
     let text_col = column(opts.text_column)?;
     let label_col = column(opts.label_column)?;
+    let holdout_col = match opts.holdout {
+        Some(Holdout::Column(name)) => Some(column(name)?),
+        _ => None,
+    };
+    // The tuned and the held-out half, when `--holdout` is given.
+    let mut halves = [Summary::default(), Summary::default()];
 
     let mut per_label: BTreeMap<String, LabelStats> = BTreeMap::new();
     // (label, rule, topic) -> (count, first example)
@@ -168,28 +314,25 @@ pub fn run(site: &CompiledSite, opts: &Options<'_>) -> Result<(String, Summary),
         };
         let stats = per_label.entry(label.to_string()).or_default();
         stats.rows += 1;
-        summary.rows += 1;
-        if spec.answerable {
-            summary.answerable_rows += 1;
+        let right = answered_by
+            .is_some_and(|(_, topic, _)| spec.topics.iter().any(|t| t == topic.as_str()));
+        summary.add(spec.answerable, answered_by.is_some(), right);
+        if let Some(how) = opts.holdout {
+            let key = match (how, holdout_col) {
+                (Holdout::Column(_), Some(col)) => record.get(col).unwrap_or("").to_string(),
+                _ => skeleton(text),
+            };
+            halves[usize::from(held_out(&key))].add(spec.answerable, answered_by.is_some(), right);
         }
         match answered_by {
-            None => summary.handoffs += 1,
+            None => {}
             Some((rule, topic, then_handoff)) => {
-                let right = spec.topics.iter().any(|t| t == topic.as_str());
                 stats.answered += 1;
-                summary.answered += 1;
                 if then_handoff {
                     stats.answered_then_handoff += 1;
                 }
-                if spec.answerable {
-                    summary.answered_on_answerable += 1;
-                }
                 if right {
                     stats.right += 1;
-                    summary.right += 1;
-                    if spec.answerable {
-                        summary.right_on_answerable += 1;
-                    }
                 } else {
                     let entry = false_answers
                         .entry((label.to_string(), rule.to_string(), topic.to_string()))
@@ -243,6 +386,33 @@ pub fn run(site: &CompiledSite, opts: &Options<'_>) -> Result<(String, Summary),
         pct(summary.coverage()),
         pct(summary.right_coverage())
     );
+    if let Some(how) = opts.holdout {
+        let by = match how {
+            Holdout::Skeleton => "phrasing skeleton (content words)".to_string(),
+            Holdout::Column(name) => format!("column `{name}`"),
+        };
+        let _ = writeln!(
+            out,
+            "\nsplit by {by}; the held-out half is the figure that counts:"
+        );
+        for (name, half) in [("tuned half", &halves[0]), ("held-out half", &halves[1])] {
+            let _ = writeln!(
+                out,
+                "  {name:<14} {:>6} rows  precision {:>6}  coverage {:>6} answered, {:>6} answered right",
+                half.rows,
+                pct(half.precision()),
+                pct(half.coverage()),
+                pct(half.right_coverage())
+            );
+        }
+        if let (Some(t), Some(h)) = (halves[0].right_coverage(), halves[1].right_coverage()) {
+            let _ = writeln!(
+                out,
+                "  gap            {:.1} points of coverage answered right",
+                (t - h) * 100.0
+            );
+        }
+    }
 
     let width = per_label.keys().map(String::len).max().unwrap_or(5).max(5);
     let _ = writeln!(
@@ -301,4 +471,108 @@ pub fn run(site: &CompiledSite, opts: &Options<'_>) -> Result<(String, Summary),
         );
     }
     Ok((out, summary))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrasings_of_the_same_content_share_a_skeleton() {
+        let same = [
+            "could you help me cancel my order?",
+            "I want to cancel my order",
+            "cancel order please",
+            "how do I cancel an order",
+        ];
+        for text in same {
+            assert_eq!(skeleton(text), "cancel order", "{text}");
+        }
+        assert_eq!(skeleton("how can I cancel a purchase"), "cancel purchase");
+        assert_ne!(skeleton("cancel my order"), skeleton("track my order"));
+        assert_eq!(skeleton("Cancel, ORDER!!"), skeleton("order cancel"));
+    }
+
+    #[test]
+    fn the_split_is_stable_and_roughly_half() {
+        let keys: Vec<String> = (0..2000).map(|i| format!("skeleton {i}")).collect();
+        let held = keys.iter().filter(|k| held_out(k)).count();
+        assert!((900..=1100).contains(&held), "{held} of 2000 held out");
+        assert_eq!(held_out("cancel order"), held_out("cancel order"));
+    }
+
+    #[test]
+    fn the_report_gives_both_halves() {
+        let dir = std::env::temp_dir().join(format!("ferry-eval-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let data = dir.join("rows.csv");
+        let map = dir.join("map.toml");
+        let mut csv = String::from("text,label\n");
+        for (i, word) in ["order", "parcel", "package", "purchase", "item", "shoes"]
+            .iter()
+            .enumerate()
+        {
+            csv.push_str(&format!("where is my {word},track\n"));
+            csv.push_str(&format!("what is the weather {i},chat\n"));
+        }
+        std::fs::write(&data, csv).expect("write csv");
+        std::fs::write(
+            &map,
+            "[label.track]\nanswerable = true\ntopics = [\"order.track\"]\n[label.chat]\nanswerable = false\n",
+        )
+        .expect("write map");
+        let site = CompiledSite::from_toml(
+            r#"
+[site]
+id = "t"
+name = "T"
+support_email = "help@t.example"
+languages = ["en"]
+
+[handoff]
+reply_within_hours = 24
+urgent_reply_within_hours = 2
+reply.en = "A person will reply."
+
+[[rule]]
+id = "track"
+topic = "order.track"
+patterns.en = ['where is my (order|parcel)']
+answer.en = "Track it here."
+"#,
+        )
+        .expect("site loads");
+        let (data_s, map_s) = (
+            data.to_string_lossy().to_string(),
+            map.to_string_lossy().to_string(),
+        );
+        let opts = Options {
+            data: &data_s,
+            text_column: "text",
+            label_column: "label",
+            map: &map_s,
+            examples: 5,
+            fail_under: None,
+            holdout: Some(Holdout::Skeleton),
+        };
+        let (report, summary) = run(&site, &opts).expect("runs");
+        assert_eq!(summary.rows, 12);
+        assert_eq!(summary.answered, 2, "{report}");
+        let tuned = report
+            .lines()
+            .find(|l| l.trim_start().starts_with("tuned half"))
+            .expect(&report);
+        let held = report
+            .lines()
+            .find(|l| l.trim_start().starts_with("held-out half"))
+            .expect(&report);
+        let rows = |line: &str| -> usize {
+            line.split_whitespace()
+                .find_map(|w| w.parse().ok())
+                .expect("a row count")
+        };
+        assert_eq!(rows(tuned) + rows(held), 12, "{report}");
+        assert!(report.contains("gap"), "{report}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }

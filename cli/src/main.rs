@@ -26,6 +26,8 @@ usage:
   ferry route SITE.toml < in.jsonl > out.jsonl   route JSON lines {\"text\", \"locale\"?, \"country\"?}
   ferry eval SITE.toml DATA.csv --text-column C --label-column C --map MAP.toml
              [--examples N] [--fail-under 0.98]  precision and coverage on labelled messages
+             [--holdout [COLUMN]]                 and on a tuned and a held-out half, split
+                                                 by phrasing skeleton (or a template column)
 ";
 
 /// The instant decisions are computed at, for reproducible output (reply-by times).
@@ -119,6 +121,15 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 ),
                 None => None,
             };
+            // `--holdout` alone splits by phrasing skeleton; `--holdout COLUMN` by a column.
+            let holdout_column = option(args, "--holdout").filter(|v| !v.starts_with("--"));
+            let holdout = if let Some(col) = holdout_column.as_deref() {
+                Some(eval::Holdout::Column(col))
+            } else if args.iter().any(|a| a == "--holdout") {
+                Some(eval::Holdout::Skeleton)
+            } else {
+                None
+            };
             let opts = eval::Options {
                 data,
                 text_column: &text_column,
@@ -126,6 +137,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 map: &map,
                 examples,
                 fail_under,
+                holdout,
             };
             let (report, summary) = eval::run(&site, &opts)?;
             print!("{report}");
