@@ -23,7 +23,12 @@ fn main() {
         let folded = fold(&line);
         let plausible = lang::plausible(&line, 0.001);
         let scan = lx.scan(&folded, plausible.as_deref());
-        let talk = lx.small_talk(&folded);
+        let talk = lx.small_talk(&folded).or_else(|| {
+            lx.closing(&folded).map(|mut t| {
+                t.languages.clear();
+                t
+            })
+        });
         let tag = lang::detect(&line, &LangCode::ALL, None);
         println!(
             "{line}\n    {} {:?}{}{} · lang {}",

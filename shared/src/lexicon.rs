@@ -87,6 +87,11 @@ impl SmallTalk {
 const FILLER: &str = "filler";
 /// A longer message is never small talk, whatever its words.
 const SMALL_TALK_MAX_WORDS: usize = 16;
+/// The most words a closing may have beside its thanks or goodbye ([`Lexicon::closing`]).
+const CLOSING_MAX_OTHER: usize = 10;
+/// The shortest thanks or goodbye term, in bytes of the word form, that makes a closing
+/// ("merci", "danke", "thank you", "спасибо", "谢谢"; not "ok", "ty", "bye").
+const CLOSING_MIN_BYTES: usize = 5;
 /// A message of nothing but these is an acknowledgement.
 const THANKS_EMOJI: &[char] = &[
     '👍', '🙏', '❤', '♥', '😊', '🙂', '👌', '✅', '😀', '😁', '😃', '🥰', '😍', '☺', '💯', '👏',
@@ -505,6 +510,46 @@ impl Lexicon {
             }
         }
         scan
+    }
+
+    /// A closing that says more than small-talk words do ("Thank you kindly for your patience,
+    /// you have been most helpful", "Dziękuję bardzo za pomoc, życzę miłego dnia"): thanks or
+    /// goodbye words, no number, and at most [`CLOSING_MAX_OTHER`] other words. The router
+    /// answers it as small talk only when no rule, alarm, complaint or question mark speaks
+    /// for the message.
+    pub fn closing(&self, folded: &str) -> Option<Talk> {
+        if folded.chars().any(|c| c.is_numeric()) {
+            return None;
+        }
+        let text = vocab::squeeze(&vocab::words(folded));
+        let hits = self.small_talk.find(&text);
+        let closes =
+            |k: Option<SmallTalk>| matches!(k, Some(SmallTalk::Thanks | SmallTalk::Goodbye));
+        // Short words ("ok", "ta", "nada", "bye") say too little on their own here.
+        let closing: Vec<_> = hits
+            .iter()
+            .filter(|h| closes(h.label.0) && h.end - h.start >= CLOSING_MIN_BYTES)
+            .collect();
+        let kind = if closing.iter().any(|h| h.label.0 == Some(SmallTalk::Thanks)) {
+            SmallTalk::Thanks
+        } else {
+            closing.first()?.label.0?
+        };
+        let spans: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
+        let other = vocab::blank(&text, &spans)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .count();
+        if other > CLOSING_MAX_OTHER {
+            return None;
+        }
+        let mut languages: Vec<(LangCode, SmallTalk)> = Vec::new();
+        for h in &closing {
+            if !languages.iter().any(|(l, _)| *l == h.label.1) {
+                languages.push((h.label.1, kind));
+            }
+        }
+        Some(Talk { kind, languages })
     }
 
     /// A message that is nothing but small talk ("holaaa buenas 👋", "thx!!", "is anyone

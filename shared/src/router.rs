@@ -284,10 +284,19 @@ pub fn route_in_conversation(
         site.rules[i].topic == Topic::Human
             && !site.rules[i].unless.iter().any(|u| u.is_match(&text))
     });
+    let asks = req.text.contains(['?', '？', '؟']);
+    let talk = lexicon
+        .small_talk(&text)
+        .filter(|_| !asks_for_person || req.text.trim_end().ends_with(['?', '？', '؟']))
+        // A longer thanks or goodbye counts when nothing else speaks for the message.
+        .or_else(|| {
+            (fired.is_empty() && !asks)
+                .then(|| lexicon.closing(&text))
+                .flatten()
+        });
     if urgency.level <= Urgency::Normal
         && complaint.is_none()
-        && let Some(talk) = lexicon.small_talk(&text)
-        && (!asks_for_person || req.text.trim_end().ends_with(['?', '？', '؟']))
+        && let Some(talk) = talk
     {
         let (language, outcome) = small_talk(site, req, language, &talk);
         return Decision {

@@ -336,3 +336,35 @@ fn every_broken_rule_is_reported_in_one_run() {
         "{shown}"
     );
 }
+
+#[test]
+fn mistakes_in_sections_and_rules_are_reported_together_in_file_order() {
+    let text = VALID
+        .replace(
+            "languages = [\"en\", \"pt\"]",
+            "languages = [\"en\", \"pt\"]\norigins = [\"https://shop.example/path\"]",
+        )
+        .replace(
+            "reply_within_hours = 24",
+            "reply_within_hours = 24\ncontact_wait_minutes = 9999",
+        )
+        .replace("{returns.days}", "{return.days}");
+    let err = CompiledSite::from_toml(&text).expect_err("three mistakes");
+    let all: Vec<&LoadError> = err.all().collect();
+    assert_eq!(all.len(), 3, "{err}");
+    assert_at(
+        &text,
+        all[0],
+        "\"https://shop.example/path\"",
+        None,
+        "not an origin",
+    );
+    assert_at(&text, all[1], "9999", None, "contact_wait_minutes");
+    assert_at(
+        &text,
+        all[2],
+        "\"You have {return.days}",
+        Some("returns"),
+        "placeholder",
+    );
+}

@@ -10,6 +10,18 @@ use super::file::*;
 use super::*;
 use crate::markup::{check_host, https_host, links as markup_links};
 
+/// The value of `r`, or `None` with its error recorded in `errors`: a mistake is reported and
+/// loading goes on to find the next.
+fn keep<T>(errors: &mut Vec<LoadError>, r: Result<T, LoadError>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    }
+}
+
 pub(super) struct Loader<'s> {
     pub(super) source: &'s str,
 }
@@ -21,18 +33,28 @@ impl Loader<'_> {
         rule: Option<&str>,
         message: String,
     ) -> Result<T, LoadError> {
+        Err(self.error(span, rule, message))
+    }
+
+    /// The error at `span`, with its line and column.
+    pub(super) fn error(
+        &self,
+        span: std::ops::Range<usize>,
+        rule: Option<&str>,
+        message: String,
+    ) -> LoadError {
         let (line, column) = if span.is_empty() && span.start == 0 {
             (0, 0)
         } else {
             line_col(self.source, span.start)
         };
-        Err(LoadError {
+        LoadError {
             line,
             column,
             rule: rule.map(str::to_string),
             message,
             more: Vec::new(),
-        })
+        }
     }
 
     pub(super) fn compile(&self, file: SiteFile) -> Result<CompiledSite, LoadError> {
@@ -87,23 +109,29 @@ impl Loader<'_> {
                 .map(|(k, v)| Ok((site_lang(&k, rule)?, v)))
                 .collect()
         };
+        // From here on every section and every rule is checked on its own: each mistake is
+        // recorded and the next part checked, so one run reports them all.
+        let mut errors: Vec<LoadError> = Vec::new();
         for color in [&file.widget.brand_color, &file.widget.on_brand_color] {
             if !is_css_hex_color(color.get_ref()) {
-                return self.err(
+                errors.push(self.error(
                     color.span(),
                     None,
                     format!(
                         "`{}` is not a colour; write it as #rgb or #rrggbb",
                         color.get_ref()
                     ),
-                );
+                ));
             }
         }
 
         let facts = match file.facts {
             Some(spanned) => {
                 let span = spanned.span();
-                Facts::compile(spanned.into_inner()).or_else(|e| self.err(span, None, e))?
+                Facts::compile(spanned.into_inner()).unwrap_or_else(|e| {
+                    errors.push(self.error(span, None, e));
+                    Facts::default()
+                })
             }
             None => Facts::default(),
         };
@@ -114,8 +142,10 @@ impl Loader<'_> {
             Some(spanned) => {
                 let span = spanned.span();
                 let h = spanned.into_inner();
-                BusinessHours::parse(&h.time_zone, &h.open, &h.holidays)
-                    .or_else(|e| self.err(span, None, format!("[hours] {e}")))?
+                BusinessHours::parse(&h.time_zone, &h.open, &h.holidays).unwrap_or_else(|e| {
+                    errors.push(self.error(span, None, format!("[hours] {e}")));
+                    BusinessHours::always_open()
+                })
             }
             None => BusinessHours::always_open(),
         };
@@ -162,38 +192,62 @@ impl Loader<'_> {
                 .high_reply_within_hours
                 .unwrap_or(file.handoff.reply_within_hours),
             urgent_reply_within_hours: file.handoff.urgent_reply_within_hours,
-            reply: handoff_texts("handoff.reply", file.handoff.reply, true)?,
-            urgent_reply: handoff_texts("handoff.urgent_reply", file.handoff.urgent_reply, false)?,
-            security_reply: handoff_texts(
-                "handoff.security_reply",
-                file.handoff.security_reply,
-                false,
-            )?,
-            legal_reply: handoff_texts("handoff.legal_reply", file.handoff.legal_reply, false)?,
-            away_reply: handoff_texts("handoff.away_reply", file.handoff.away_reply, false)?,
-            holiday_reply: handoff_texts(
-                "handoff.holiday_reply",
-                file.handoff.holiday_reply,
-                false,
-            )?,
+            reply: keep(
+                &mut errors,
+                handoff_texts("handoff.reply", file.handoff.reply, true),
+            )
+            .unwrap_or_default(),
+            urgent_reply: keep(
+                &mut errors,
+                handoff_texts("handoff.urgent_reply", file.handoff.urgent_reply, false),
+            )
+            .unwrap_or_default(),
+            security_reply: keep(
+                &mut errors,
+                handoff_texts("handoff.security_reply", file.handoff.security_reply, false),
+            )
+            .unwrap_or_default(),
+            legal_reply: keep(
+                &mut errors,
+                handoff_texts("handoff.legal_reply", file.handoff.legal_reply, false),
+            )
+            .unwrap_or_default(),
+            away_reply: keep(
+                &mut errors,
+                handoff_texts("handoff.away_reply", file.handoff.away_reply, false),
+            )
+            .unwrap_or_default(),
+            holiday_reply: keep(
+                &mut errors,
+                handoff_texts("handoff.holiday_reply", file.handoff.holiday_reply, false),
+            )
+            .unwrap_or_default(),
             ask_contact: file.handoff.ask_contact,
             ask_order_number: file.handoff.ask_order_number,
-            ask_contact_reply: handoff_texts(
-                "handoff.ask_contact_reply",
-                file.handoff.ask_contact_reply,
-                file.handoff.ask_contact,
-            )?,
-            contact_thanks: handoff_texts(
-                "handoff.contact_thanks",
-                file.handoff.contact_thanks,
-                file.handoff.ask_contact,
-            )?,
+            ask_contact_reply: keep(
+                &mut errors,
+                handoff_texts(
+                    "handoff.ask_contact_reply",
+                    file.handoff.ask_contact_reply,
+                    file.handoff.ask_contact,
+                ),
+            )
+            .unwrap_or_default(),
+            contact_thanks: keep(
+                &mut errors,
+                handoff_texts(
+                    "handoff.contact_thanks",
+                    file.handoff.contact_thanks,
+                    file.handoff.ask_contact,
+                ),
+            )
+            .unwrap_or_default(),
         };
         let mut small_talk = BTreeMap::new();
         for (kind, texts) in file.smalltalk {
             let Some(k) = SmallTalk::parse(kind.get_ref()) else {
                 let known: Vec<_> = SmallTalk::ALL.iter().map(|k| k.as_str()).collect();
-                return self.err(
+                errors.push(self.error(
                     kind.span(),
                     None,
                     format!(
@@ -201,35 +255,40 @@ impl Loader<'_> {
                         kind.get_ref(),
                         known.join(", ")
                     ),
-                );
+                ));
+                continue;
             };
             let section = format!("smalltalk.{}", k.as_str());
-            small_talk.insert(k, handoff_texts(&section, texts, false)?);
+            if let Some(t) = keep(&mut errors, handoff_texts(&section, texts, false)) {
+                small_talk.insert(k, t);
+            }
         }
         let retention_days = match file.site.retention_days {
             Some(days) if !(1..=3650).contains(days.get_ref()) => {
-                return self.err(
+                errors.push(self.error(
                     days.span(),
                     None,
                     format!(
                         "retention_days = {}: keep conversations between 1 and 3650 days",
                         days.get_ref()
                     ),
-                );
+                ));
+                DEFAULT_RETENTION_DAYS
             }
             Some(days) => *days.get_ref(),
             None => DEFAULT_RETENTION_DAYS,
         };
         let contact_wait_secs = match file.handoff.contact_wait_minutes {
             Some(m) if !(1..=720).contains(m.get_ref()) => {
-                return self.err(
+                errors.push(self.error(
                     m.span(),
                     None,
                     format!(
                         "contact_wait_minutes = {}: wait between 1 and 720 minutes (a queue delay is at most 12 hours)",
                         m.get_ref()
                     ),
-                );
+                ));
+                DEFAULT_CONTACT_WAIT_MINUTES * 60
             }
             Some(m) => m.get_ref() * 60,
             None => DEFAULT_CONTACT_WAIT_MINUTES * 60,
@@ -240,21 +299,25 @@ impl Loader<'_> {
             match guard::normalize_origin(origin.get_ref()) {
                 Some(o) if !origins.contains(&o) => origins.push(o),
                 Some(o) => {
-                    return self.err(origin.span(), None, format!("origin `{o}` is listed twice"));
+                    errors.push(self.error(
+                        origin.span(),
+                        None,
+                        format!("origin `{o}` is listed twice"),
+                    ));
                 }
                 None => {
-                    return self.err(
+                    errors.push(self.error(
                         origin.span(),
                         None,
                         format!(
                             "`{}` is not an origin; write scheme, host and port only, e.g. \"https://shop.example\" (no path)",
                             origin.get_ref()
                         ),
-                    );
+                    ));
                 }
             }
         }
-        let limits = self.limits(file.limits)?;
+        let limits = keep(&mut errors, self.limits(file.limits)).unwrap_or_default();
         let turnstile = match file.turnstile {
             None => None,
             Some(t) => {
@@ -269,18 +332,18 @@ impl Loader<'_> {
                     }
                 };
                 if !key_ok {
-                    return self.err(
+                    errors.push(self.error(
                         t.site_key.span(),
                         None,
                         "site_key: the Turnstile site key (e.g. \"0x4AAAAAAA…\") or `var:NAME` for a Worker variable".into(),
-                    );
+                    ));
                 }
                 if !var_ok(t.secret.get_ref()) {
-                    return self.err(
+                    errors.push(self.error(
                         t.secret.span(),
                         None,
                         "secret: the NAME of the Worker secret holding the Turnstile secret key (letters, digits, `_`), never the key itself".into(),
-                    );
+                    ));
                 }
                 Some(Turnstile {
                     site_key: key.to_string(),
@@ -291,12 +354,17 @@ impl Loader<'_> {
 
         let mut fallback = BTreeMap::new();
         for (lang, chain) in &file.site.fallback {
-            let from = site_lang(lang, None)?;
-            let to = chain
-                .iter()
-                .map(|l| site_lang(l, None))
-                .collect::<Result<Vec<_>, _>>()?;
-            fallback.insert(from, to);
+            let from = keep(&mut errors, site_lang(lang, None));
+            let to = keep(
+                &mut errors,
+                chain
+                    .iter()
+                    .map(|l| site_lang(l, None))
+                    .collect::<Result<Vec<_>, _>>(),
+            );
+            if let (Some(from), Some(to)) = (from, to) {
+                fallback.insert(from, to);
+            }
         }
 
         let mut rules = Vec::new();
@@ -305,7 +373,6 @@ impl Loader<'_> {
         let mut unicode_sources: Vec<String> = Vec::new();
         let mut unicode_pattern_rule = Vec::new();
         // Each rule is checked on its own: every broken rule is reported, not the first.
-        let mut errors = Vec::new();
         for rule in file.rules {
             let one = || -> Result<(), LoadError> {
                 let id = rule.id.get_ref().clone();

@@ -92,8 +92,9 @@ pub struct TopicCoverage {
 }
 
 /// A site file that failed to load: where, which rule, and what to fix — the first mistake,
-/// and in `more` every other one found in the same run (each rule is checked on its own, so
-/// a support lead sees every broken rule at once, not one per run).
+/// and in `more` every other one found in the same run (each section and each rule is checked
+/// on its own, so a support lead sees every mistake at once, not one per run; only a file that
+/// is not TOML, or has no valid id or languages, stops at the first).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadError {
     /// 1-based; 0 when the problem has no single place in the file.
@@ -116,6 +117,8 @@ impl LoadError {
         if errors.is_empty() {
             return None;
         }
+        // File order; mistakes with no single place (line 0) last.
+        errors.sort_by_key(|e| (e.line == 0, e.line, e.column));
         let mut first = errors.remove(0);
         first.more = errors;
         Some(first)
