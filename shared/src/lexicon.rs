@@ -514,7 +514,8 @@ impl Lexicon {
 
     /// A closing that says more than small-talk words do ("Thank you kindly for your patience,
     /// you have been most helpful", "Dziękuję bardzo za pomoc, życzę miłego dnia"): thanks or
-    /// goodbye words, no number, and at most [`CLOSING_MAX_OTHER`] other words. The router
+    /// goodbye words, no number, at most [`CLOSING_MAX_OTHER`] other words, opening with small
+    /// talk and ending with thanks or a goodbye (a request never sits at either end). The router
     /// answers it as small talk only when no rule, alarm, complaint or question mark speaks
     /// for the message.
     pub fn closing(&self, folded: &str) -> Option<Talk> {
@@ -541,6 +542,20 @@ impl Lexicon {
             .filter(|w| !w.is_empty())
             .count();
         if other > CLOSING_MAX_OTHER {
+            return None;
+        }
+        // A closing opens with small talk and ends with thanks or a goodbye: "thanks, please
+        // call me back", "please call me back, thanks" and "gracias, necesito hablar con
+        // alguien" are requests, not closings.
+        let first = text.find(char::is_alphanumeric)?;
+        let last = text.rfind(char::is_alphanumeric)?;
+        let opens = hits
+            .iter()
+            .any(|h| h.label.0.is_some() && h.start <= first && first < h.end);
+        let ends = hits
+            .iter()
+            .any(|h| closes(h.label.0) && h.start <= last && last < h.end);
+        if !opens || !ends {
             return None;
         }
         let mut languages: Vec<(LangCode, SmallTalk)> = Vec::new();

@@ -451,3 +451,31 @@ fn small_talk_is_answered_in_the_shoppers_language_and_never_handed_off() {
         "{d:?}"
     );
 }
+
+#[test]
+fn a_longer_closing_is_small_talk_but_a_request_framed_by_thanks_is_not() {
+    let site = site();
+    let small_talk = |d: &Decision| matches!(&d.outcome, Outcome::Answer { rule, .. } if rule.starts_with("smalltalk:"));
+    for text in [
+        "Thank you kindly for your patience dear, you have been most helpful.",
+        "Muchísimas gracias por su amabilidad y paciencia, que Dios le bendiga.",
+        "Dziękuję bardzo za pomoc, życzę miłego dnia i do widzenia",
+        "麻烦您了，祝您工作顺利，再见",
+    ] {
+        let d = decide(&site, text, None);
+        assert!(small_talk(&d), "{text}: {d:?}");
+    }
+    for text in [
+        "thanks, please call me back",
+        "please call me back, thanks",
+        "gracias, necesito hablar con alguien",
+        "danke, bitte rufen Sie mich an",
+        "merci, je voudrais annuler",
+        "ok thanks, I still need help with my order",
+        "thanks! my order 4411 hasn't shipped, thanks",
+        "thank you, is it waterproof? thanks",
+    ] {
+        let d = decide(&site, text, None);
+        assert!(!small_talk(&d), "{text}: {d:?}");
+    }
+}
