@@ -278,6 +278,20 @@ fn triage_holds_on_the_corpus() {
             let _ = writeln!(out, "{m}");
         }
     }
+    // A corpus kept outside the repository (same columns, `<lang>.tsv` per language), e.g.
+    // one written after the lexicons: `FERRY_TRIAGE_DIR=/path cargo test -p ferry-shared
+    // --test triage triage_holds -- --nocapture` prints its figures and every mismatch too.
+    if let Some(dir) = std::env::var_os("FERRY_TRIAGE_DIR") {
+        let dir = dir.to_string_lossy();
+        let mut outside = Figures::default();
+        for row in rows_in(&dir, false) {
+            outside.add(&row, &route(&site, &request(&row.text), NOW));
+        }
+        out.push_str(&outside.report(&dir));
+        for m in &outside.mismatches {
+            let _ = writeln!(out, "{m}");
+        }
+    }
     println!("{out}");
     // The targets where the engine meets them (urgent recall ≥ 95 %, ≤ 3 % of other
     // messages urgent, no alarm answered automatically, the language tag); floors at the
@@ -299,29 +313,6 @@ fn triage_holds_on_the_corpus() {
         );
         assert!(pct(f.high_caught, f.high) >= 80.0, "high\n{out}");
         assert!(pct(f.lang_right, f.rows) >= 95.0, "language tag\n{out}");
-    }
-}
-
-/// Measures a corpus kept outside the repository (same columns, `<lang>.tsv` per language),
-/// e.g. one written after the lexicons: `FERRY_TRIAGE_DIR=/path cargo test -p ferry-shared
-/// --test triage -- --ignored --nocapture`. Prints its figures and every mismatch.
-#[test]
-#[ignore = "measures an external corpus named by FERRY_TRIAGE_DIR"]
-fn external_corpus_figures() {
-    let Some(dir) = std::env::var_os("FERRY_TRIAGE_DIR") else {
-        panic!("set FERRY_TRIAGE_DIR to a folder of <lang>.tsv files");
-    };
-    let rows = rows_in(&dir.to_string_lossy(), false);
-    assert!(!rows.is_empty(), "no <lang>.tsv rows in {dir:?}");
-    let site = site();
-    let mut figures = Figures::default();
-    for row in rows {
-        let d = route(&site, &request(&row.text), NOW);
-        figures.add(&row, &d);
-    }
-    println!("{}", figures.report(&dir.to_string_lossy()));
-    for m in &figures.mismatches {
-        println!("{m}");
     }
 }
 
