@@ -144,6 +144,12 @@ export async function startWorker({ webhookUrl, vars = {} }) {
       if (out.status !== 0) throw new Error(`d1 execute failed: ${out.stderr}\n${out.stdout}`);
       return JSON.parse(out.stdout)[0].results;
     },
+    /// Writes the local D1 as `wrangler d1 export` does (what `ferry report` reads).
+    exportD1(file) {
+      const out = wrangler(['d1', 'export', 'DB', '--local', '--persist-to', state, '--output', file]);
+      if (out.status !== 0) throw new Error(`d1 export failed: ${out.stderr}\n${out.stdout}`);
+      return file;
+    },
     async stop() {
       await stopGroup(child);
       rmSync(state, { recursive: true, force: true });

@@ -144,6 +144,32 @@ describe('worker in workerd', () => {
     }
   });
 
+  test('the conversation is context: a country named earlier fills the next question, as ferry route does', async () => {
+    const conversation_id = `ctx${Math.random().toString(36).slice(2, 10)}`;
+    const first = await chat(worker.base, {
+      conversation_id, text: '¿cuánto tarda el envío a México?', locale: 'es-US', country: 'US',
+    });
+    assert.equal(first.status, 200, JSON.stringify(first.json));
+    const [expectedFirst] = ferryRoute([{ text: first.request.text, locale: 'es-US', country: 'US' }]);
+    assert.deepEqual(first.json.context, expectedFirst.context);
+    assert.ok(first.json.context?.country, `the reply names the country: ${JSON.stringify(first.json)}`);
+    // The widget sends the context back; the visitor's location (US) does not win over it.
+    const text = '¿los aranceles están incluidos?';
+    const next = await chat(worker.base, {
+      conversation_id, text, locale: 'es-US', country: 'US', context: first.json.context,
+    });
+    assert.equal(next.status, 200, JSON.stringify(next.json));
+    const [withContext, without] = ferryRoute([
+      { text, locale: 'es-US', country: 'US', context: first.json.context },
+      { text, locale: 'es-US', country: 'US' },
+    ]);
+    assert.equal(next.json.reply.rule, withContext.rule);
+    assert.equal(next.json.reply.text, withContext.text);
+    assert.notEqual(next.json.reply.text, without.text, 'the context changed the answer');
+    // A malformed context is refused and named.
+    assertError(await chat(worker.base, { text, context: { country: 'Mexico' } }), 400, 'bad_request', /context\.country/);
+  });
+
   test('the handoff carries the shopper\'s language, not the reply\'s; small talk makes no ticket', async () => {
     // Dutch is not an answer language of the demo shop: the reply is English, the tag Dutch.
     const text = 'mijn pakket is kwijt en niemand reageert, kunnen jullie dit uitzoeken?';
@@ -362,5 +388,23 @@ describe('worker in workerd', () => {
     const rules = await fetch(`${worker.base}/_headers`);
     await rules.arrayBuffer();
     assert.equal(rules.status, 404, 'the headers file itself is not served');
+  });
+  test('ferry report reads this local D1 as wrangler d1 export writes it', async () => {
+    // Make sure there is at least one answer and one handoff, then export what the suite stored.
+    await chat(worker.base, { text: 'how long does shipping to Germany take?', country: 'FR' });
+    await chat(worker.base, { text: 'can you engrave my initials on the headphones?', locale: 'en-US' });
+    const file = path.join(worker.state, 'export.sql');
+    worker.exportD1(file);
+    const out = spawnSync('cargo', ['run', '--quiet', '-p', 'ferry-cli', '--', 'report', '--site', SITE_FILE, '--json', file], {
+      cwd: ROOT, encoding: 'utf8',
+    });
+    assert.equal(out.status, 0, out.stderr);
+    const report = JSON.parse(out.stdout);
+    // Counted independently, from the same D1.
+    const [{ n: shopper }] = worker.query("SELECT COUNT(*) AS n FROM messages WHERE role = 'shopper'");
+    const [{ n: handoffs }] = worker.query('SELECT COUNT(*) AS n FROM handoffs');
+    assert.equal(report.summary.messages + report.left_out.unreadable_lines.length, shopper, out.stdout.slice(0, 400));
+    assert.ok(report.summary.answered >= 1 && report.summary.handed_off >= 1, out.stdout.slice(0, 400));
+    assert.equal(report.summary.handed_off + report.handoffs_without_message, handoffs);
   });
 });

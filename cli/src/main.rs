@@ -4,17 +4,21 @@
 //! - `ferry check SITE.toml`: load errors with line and column, and a coverage matrix.
 //! - `ferry try SITE.toml "text" [--locale de-DE] [--country BR] [--time-zone Z] [--at T]`:
 //!   one decision and why, with the reply-by time and the away notice at instant `T`.
-//! - `ferry route SITE.toml`: JSON lines in (`{"text","locale"?,"country"?}`), one decision per line out.
+//! - `ferry route SITE.toml`: JSON lines in (`{"text","locale"?,"country"?,"context"?}`), one decision per line out.
 //! - `ferry eval SITE.toml DATA.csv --text-column C --label-column C --map MAP.toml`: precision
 //!   and coverage of the rules on labelled messages (see `eval.rs`).
+//! - `ferry report [--site SITE.toml] [--json] EXPORT.sql`: the questions no rule answered in an
+//!   export of the Worker's D1 database, by language and topic (see `report.rs`, `sqldump.rs`).
 
 mod eval;
+mod report;
+mod sqldump;
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 use ferry_shared::wire::{ChatRequest, WIRE_VERSION};
-use ferry_shared::{CompiledSite, HandoffPlan, Outcome, Topic, route};
+use ferry_shared::{CompiledSite, HandoffPlan, LoadError, Outcome, Topic, route};
 
 const USAGE: &str = "\
 usage:
@@ -28,6 +32,7 @@ usage:
              [--examples N] [--fail-under 0.98]  precision and coverage on labelled messages
              [--holdout [COLUMN]]                 and on a tuned and a held-out half, split
                                                  by phrasing skeleton (or a template column)
+             [--no-typos]                        without the typo pass (to measure what it adds)
 ";
 
 /// The instant decisions are computed at, for reproducible output (reply-by times).
@@ -44,25 +49,33 @@ fn main() -> ExitCode {
     }
 }
 
+/// `path:line:column: error: rule `id`: what` for a site file that does not load.
+fn load_error(path: &str, e: &LoadError) -> String {
+    let rule = e
+        .rule
+        .as_ref()
+        .map(|r| format!("rule `{r}`: "))
+        .unwrap_or_default();
+    format!("{path}:{}:{}: error: {rule}{}", e.line, e.column, e.message)
+}
+
 fn run(args: &[String]) -> Result<ExitCode, String> {
+    if args.first().is_some_and(|c| c == "report") {
+        return report::run(&args[1..]);
+    }
     let (command, path) = match (args.first(), args.get(1)) {
         (Some(c), Some(p)) => (c.as_str(), p.as_str()),
         (Some(c), None) if c == "--help" || c == "-h" || c == "help" => {
-            print!("{USAGE}");
+            print!("{USAGE}{}", report::USAGE);
             return Ok(ExitCode::SUCCESS);
         }
-        _ => return Err(format!("missing arguments\n{USAGE}")),
+        _ => return Err(format!("missing arguments\n{USAGE}{}", report::USAGE)),
     };
     let source = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let site = match CompiledSite::from_toml(&source) {
+    let mut site = match CompiledSite::from_toml(&source) {
         Ok(site) => site,
         Err(e) => {
-            let rule = e
-                .rule
-                .as_ref()
-                .map(|r| format!("rule `{r}`: "))
-                .unwrap_or_default();
-            eprintln!("{path}:{}:{}: error: {rule}{}", e.line, e.column, e.message);
+            eprintln!("{}", load_error(path, &e));
             if command != "check" {
                 eprintln!("fix the site file first (ferry check {path})");
             }
@@ -92,6 +105,8 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         }
         "route" => route_lines(&site),
         "eval" => {
+            // `--no-typos`: measure what the typo pass adds (run with and without).
+            site.typo_pass = !args.iter().any(|a| a == "--no-typos");
             let data = args
                 .get(2)
                 .filter(|a| !a.starts_with("--"))
@@ -148,7 +163,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 ExitCode::SUCCESS
             })
         }
-        other => Err(format!("unknown command `{other}`\n{USAGE}")),
+        other => Err(format!(
+            "unknown command `{other}`\n{USAGE}{}",
+            report::USAGE
+        )),
     }
 }
 
@@ -177,6 +195,7 @@ fn request(
         contact: None,
         country: country.map(str::to_ascii_uppercase),
         previous_language: None,
+        context: None,
         turnstile_token: None,
     }
 }
@@ -226,6 +245,28 @@ fn check(site: &CompiledSite, path: &str) {
             uncovered.join(", ")
         );
     }
+    let gaps = site.vocabulary_gaps();
+    println!();
+    if gaps.concepts.is_empty() {
+        println!("vocabularies: every concept the skeletons use has terms in every site language");
+    } else {
+        println!("vocabularies without terms in a site language (their skeletons skip it):");
+        for (name, missing) in &gaps.concepts {
+            println!("  {{{name}}}: {}", join(missing));
+        }
+    }
+    if gaps.rules.is_empty() {
+        println!("rules: every rule has a pattern or skeleton in every site language");
+    } else {
+        println!("rules without a pattern or skeleton in a site language (never matched there):");
+        for (rule, missing) in &gaps.rules {
+            println!("  {rule}: {}", join(missing));
+        }
+    }
+    println!(
+        "typo pass: {} vocabulary words of 5+ letters",
+        gaps.dictionary_words
+    );
 }
 
 fn join(langs: &[ferry_shared::lang::LangCode]) -> String {
@@ -284,6 +325,18 @@ fn explain(site: &CompiledSite, req: &ChatRequest, now: i64) {
             d.trace.matched.join(", ")
         }
     );
+    if !d.trace.corrected.is_empty() {
+        let fixes: Vec<String> = d
+            .trace
+            .corrected
+            .iter()
+            .map(|(typed, read)| format!("{typed} → {read}"))
+            .collect();
+        println!(
+            "typos     {} (read as the vocabulary word)",
+            fixes.join(", ")
+        );
+    }
     if !d.trace.vetoed.is_empty() {
         println!(
             "vetoed    {} (an `unless` pattern matched)",
@@ -366,6 +419,9 @@ fn route_lines(site: &CompiledSite) -> Result<ExitCode, String> {
         locale: Option<String>,
         #[serde(default)]
         country: Option<String>,
+        /// What earlier messages named (a reply's `context`).
+        #[serde(default)]
+        context: Option<ferry_shared::wire::ConversationContext>,
     }
     let stdin = std::io::stdin();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -377,16 +433,14 @@ fn route_lines(site: &CompiledSite) -> Result<ExitCode, String> {
         }
         let value = match serde_json::from_str::<Line>(&line) {
             Ok(input) => {
-                let d = route(
+                let mut req = request(
                     site,
-                    &request(
-                        site,
-                        &input.text,
-                        input.locale.as_deref(),
-                        input.country.as_deref(),
-                    ),
-                    FIXED_NOW,
+                    &input.text,
+                    input.locale.as_deref(),
+                    input.country.as_deref(),
                 );
+                req.context = input.context;
+                let d = route(site, &req, FIXED_NOW);
                 let (kind, rule, language, text) = match &d.outcome {
                     Outcome::Answer {
                         rule,
@@ -409,10 +463,12 @@ fn route_lines(site: &CompiledSite) -> Result<ExitCode, String> {
                 };
                 // `language` is the shopper's language as detected (the tag a handoff carries);
                 // `reply_language` the one the text is written in (the site's fallback chain).
+                // `context`: what the conversation has named, for the next line's `context`.
                 serde_json::json!({
                     "kind": kind, "topic": d.topic(), "rule": rule,
                     "language": d.language.code, "reply_language": language,
                     "urgency": d.urgency.level, "reasons": d.urgency.reasons, "text": text,
+                    "context": d.context,
                 })
             }
             Err(e) => {

@@ -6,7 +6,9 @@
 //! or redoes the unfinished steps, reusing the handoff row it already wrote.
 
 use ferry_shared::status::{DeliveryStatus, HandoffStatus};
-use ferry_shared::wire::{ChatRequest, ChatResponse, HandoffPayload, Reply, WIRE_VERSION};
+use ferry_shared::wire::{
+    ChatRequest, ChatResponse, ConversationContext, HandoffPayload, Reply, WIRE_VERSION,
+};
 use ferry_shared::{CompiledSite, route_in_conversation};
 use worker::{Date, Env};
 
@@ -34,7 +36,8 @@ pub async fn handle(
     guard::bursts(env, site, Some(&req.conversation_id), client).await?;
 
     if let Some(reply) = store::finished_reply(env, &req).await? {
-        return Ok(response(&req, reply));
+        let context = req.context.clone();
+        return Ok(response(&req, reply, context));
     }
 
     let now = Date::now().as_millis() as i64;
@@ -52,7 +55,8 @@ pub async fn handle(
         }
     };
     store::record_exchange(env, &req, &reply, now).await?;
-    Ok(response(&req, reply))
+    let context = Some(decision.context).filter(|c| !c.is_empty());
+    Ok(response(&req, reply, context))
 }
 
 /// Stores the handoff (once per message) and sends it on, or schedules its release when it
@@ -103,12 +107,13 @@ async fn hand_off(
     Ok(payload.ticket)
 }
 
-fn response(req: &ChatRequest, reply: Reply) -> ChatResponse {
+fn response(req: &ChatRequest, reply: Reply, context: Option<ConversationContext>) -> ChatResponse {
     ChatResponse {
         v: WIRE_VERSION,
         conversation_id: req.conversation_id.clone(),
         client_message_id: req.client_message_id.clone(),
         reply,
+        context,
     }
 }
 

@@ -48,6 +48,7 @@ Routes:
   GET  /handoffs            the handoff payloads received, as JSON
   POST /slack/<channel>     a Slack Block Kit message (unsigned, like Slack's webhooks)
   GET  /slack               the Slack messages received, as JSON
+  GET  /report              the unanswered-questions report over the handoffs, as JSON
 
 Everything is kept in memory: Ctrl-C stops it, and a restart starts empty.
 "

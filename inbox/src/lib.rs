@@ -10,7 +10,8 @@
 //! - `POST /slack/<channel>`: a Slack Block Kit message (unsigned, like Slack's own incoming
 //!   webhooks), shown as plain text under `Slack #<channel>`.
 //! - `GET /`: the page. `GET /handoffs`: the received payloads as JSON. `GET /slack`: the Slack
-//!   messages as JSON.
+//!   messages as JSON. `GET /report`: the unanswered-questions report (`ferry_shared::report`)
+//!   over the handoffs received, per site, as JSON; the page shows it too.
 //!
 //! Everything a shopper (or any sender) wrote is escaped with [`escape_html`] before it reaches
 //! the page, and control characters are blanked before it reaches the terminal.
@@ -27,10 +28,14 @@ mod terminal;
 #[cfg(test)]
 mod tests;
 
+use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
+use std::path::Path;
 use std::sync::Mutex;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
+use ferry_shared::CompiledSite;
+use ferry_shared::report::{self, Record, Summary};
 use ferry_shared::webhook::Secret;
 use ferry_shared::wire::HandoffPayload;
 use serde_json::{Value, json};
@@ -111,6 +116,17 @@ pub struct State {
     pub rejected: u64,
     /// The latest rejections, newest last, at most `REJECTIONS_SHOWN` (10).
     pub rejections: Vec<Rejection>,
+    /// Site files whose vocabularies the report's rule suggestions come from.
+    sites: Vec<CompiledSite>,
+}
+
+/// The unanswered-questions report over one site's handoffs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteReport {
+    pub site: String,
+    /// Whether the site file is known (else the suggestions are content words only).
+    pub vocabularies: bool,
+    pub summary: Summary,
 }
 
 impl State {
@@ -131,6 +147,62 @@ impl State {
     pub fn verifies(&self) -> bool {
         !self.secrets.is_empty()
     }
+
+    /// A site file for the report's rule suggestions (replaces one with the same id).
+    pub fn add_site(&mut self, site: CompiledSite) {
+        self.sites.retain(|s| s.id != site.id);
+        self.sites.push(site);
+    }
+
+    /// The report over the handoffs received, one per site (by id), each handoff once: a
+    /// handoff sent to several teams, or sent again with the shopper's email, has one id.
+    pub fn reports(&self) -> Vec<SiteReport> {
+        let mut seen = HashSet::new();
+        let mut by_site: BTreeMap<&str, Vec<Record>> = BTreeMap::new();
+        for entry in &self.handoffs {
+            let p = &entry.payload;
+            if seen.insert(p.id.as_str()) {
+                by_site
+                    .entry(p.site.as_str())
+                    .or_default()
+                    .push(Record::from_payload(p));
+            }
+        }
+        by_site
+            .into_iter()
+            .map(|(site, records)| {
+                let compiled = self.sites.iter().find(|s| s.id == site);
+                let summary = report::summarize(&records, &report::Options::default(), |text| {
+                    compiled.map(|s| s.vocab_hits(text)).unwrap_or_default()
+                });
+                SiteReport {
+                    site: site.to_string(),
+                    vocabularies: compiled.is_some(),
+                    summary,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The site files (`*.toml`) in `dir`, compiled; an error names a file that does not load.
+pub fn load_sites(dir: &Path) -> Result<Vec<CompiledSite>> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|path| {
+            let source = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            CompiledSite::from_toml(&source).map_err(|e| {
+                anyhow::anyhow!("{}:{}:{}: {}", path.display(), e.line, e.column, e.message)
+            })
+        })
+        .collect()
 }
 
 /// What a request did, for the terminal.

@@ -4,10 +4,11 @@
 
 use ferry_shared::hours::format_local;
 use ferry_shared::lang::LangCode;
+use ferry_shared::report::{Share, Suggestion};
 use ferry_shared::wire::AwayReason;
 use serde_json::Value;
 
-use crate::{Entry, SlackMessage, State};
+use crate::{Entry, SiteReport, SlackMessage, State};
 
 /// HTML-escapes `& < > " '`, so text is text in element content and quoted attributes alike.
 pub fn escape_html(text: &str) -> String {
@@ -106,7 +107,10 @@ dt{color:#5b6475}dd{margin:0;overflow-wrap:anywhere}\
 .away{color:#9a6700}\
 ol,ul{margin:.3rem 0;padding-left:1.3rem}li{white-space:pre-wrap;overflow-wrap:anywhere}\
 .slack{white-space:pre-wrap;overflow-wrap:anywhere}\
-.empty{color:#5b6475}";
+.empty{color:#5b6475}\
+table{border-collapse:collapse;width:100%;background:#fff;margin:.4rem 0;box-shadow:0 1px 2px #0002}\
+th,td{text-align:left;vertical-align:top;padding:.35rem .6rem;border-bottom:1px solid #e3e6eb}\
+th{color:#5b6475;font-weight:600}td ul{margin:0}code{overflow-wrap:anywhere}";
 
 /// The inbox page: handoffs urgent first (newest first within a level), then each Slack
 /// channel. Every received string goes through [`escape_html`].
@@ -150,6 +154,9 @@ pub fn render_page(state: &State, now_ms: i64) -> String {
     }
     for index in order {
         render_handoff(&mut html, &state.handoffs[index], now_ms);
+    }
+    for report in state.reports() {
+        render_report(&mut html, &report);
     }
     for channel in channels {
         html.push_str(&format!("<h2>Slack #{}</h2>\n", escape_html(channel)));
@@ -285,6 +292,115 @@ fn render_handoff(html: &mut String, entry: &Entry, now_ms: i64) {
         html.push_str("</ol>\n");
     }
     html.push_str("</article>\n");
+}
+
+/// `name count` pairs, most first: `other 4 · safety 1`.
+fn counts(shares: &[Share]) -> String {
+    shares
+        .iter()
+        .map(|s| format!("{} {}", escape_html(&s.name), s.messages))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The unanswered-questions report over one site's handoffs: the groups by language and
+/// topic with examples and a suggested rule (`ferry_shared::report`, as `ferry report`).
+fn render_report(html: &mut String, report: &SiteReport) {
+    let e = escape_html;
+    let s = &report.summary;
+    let open: usize = s.groups.iter().map(|g| g.open()).sum();
+    html.push_str(&format!(
+        "<h2>Unanswered questions · site {}</h2>\n<section class=\"report\">\n<p>{} · {} by \
+         design (alarms, complaints, requests for a person, high urgency) · {open} a rule could \
+         answer</p>\n",
+        e(&report.site),
+        plural(s.handed_off, "handoff", "handoffs"),
+        s.by_design,
+    ));
+    if s.answered > 0 {
+        for (title, shares) in [("topic", &s.by_topic), ("language", &s.by_language)] {
+            let rows: Vec<String> = shares
+                .iter()
+                .map(|x| {
+                    format!(
+                        "{} {}/{} ({:.0} %)",
+                        e(&x.name),
+                        x.answered,
+                        x.messages,
+                        100.0 * x.share
+                    )
+                })
+                .collect();
+            html.push_str(&format!(
+                "<p class=\"muted\">Answered per {title}: {}</p>\n",
+                rows.join(" · ")
+            ));
+        }
+    } else {
+        html.push_str(&format!(
+            "<p class=\"muted\">By topic: {}. By language: {}. The inbox sees handoffs only: \
+             for the share answered per topic and language run <code>ferry report</code> over \
+             a D1 export.</p>\n",
+            counts(&s.by_topic),
+            counts(&s.by_language),
+        ));
+    }
+    html.push_str(
+        "<table>\n<tr><th>Language · topic</th><th>Questions</th><th>Examples</th>\
+         <th>Suggested rule</th></tr>\n",
+    );
+    for g in &s.groups {
+        let design = match g.by_design {
+            0 => String::new(),
+            d => format!(" <span class=\"muted\">({d} by design)</span>"),
+        };
+        let examples: String = g
+            .examples
+            .iter()
+            .map(|x| format!("<li dir=\"auto\">{}</li>", e(x)))
+            .collect();
+        let suggestion = match &g.suggestion {
+            Suggestion::Rule {
+                pattern,
+                matches,
+                of,
+                ..
+            } => format!(
+                "<code>{}</code> <span class=\"muted\">({matches} of {of} hit these in this \
+                 order)</span>",
+                e(pattern)
+            ),
+            Suggestion::Words { words } => {
+                let list: Vec<String> = words
+                    .iter()
+                    .map(|w| format!("{} ({})", e(&w.word), w.questions))
+                    .collect();
+                let why = if report.vocabularies {
+                    "no vocabulary of the site is shared by most of them"
+                } else {
+                    "the site file is not loaded, so no vocabularies"
+                };
+                format!(
+                    "<span class=\"muted\">{why}; frequent words:</span> {}",
+                    if list.is_empty() {
+                        "none".to_string()
+                    } else {
+                        list.join(", ")
+                    }
+                )
+            }
+            Suggestion::ByDesign => {
+                "<span class=\"muted\">by design: a person always takes these</span>".into()
+            }
+        };
+        html.push_str(&format!(
+            "<tr><td>{} · {}</td><td>{}{design}</td><td><ul>{examples}</ul></td><td>{suggestion}</td></tr>\n",
+            e(&g.language),
+            e(g.topic.as_str()),
+            g.questions,
+        ));
+    }
+    html.push_str("</table>\n</section>\n");
 }
 
 /// The texts of a Block Kit message: header, section text and fields, context elements.

@@ -56,6 +56,8 @@ pub fn handle(
             ),
         ),
         (_, ["slack"]) => allow("GET"),
+        ("GET", ["report"]) => Reply::json(200, &reports_json(state)),
+        (_, ["report"]) => allow("GET"),
         (method, ["slack", channel]) if is_name(channel, 80, true) => match method {
             "POST" => receive_slack(state, channel, body, now_ms),
             _ => allow("POST"),
@@ -70,9 +72,26 @@ pub fn handle(
             404,
             "not_found",
             "GET / (the page), GET|POST /handoffs, POST /handoffs/<team>, GET /slack, \
-             POST /slack/<channel>",
+             POST /slack/<channel>, GET /report",
         ),
     }
+}
+
+/// `GET /report`: `[{"site", "vocabularies", "summary"}]`, one per site.
+fn reports_json(state: &State) -> Value {
+    Value::Array(
+        state
+            .reports()
+            .into_iter()
+            .map(|r| {
+                json!({
+                    "site": r.site,
+                    "vocabularies": r.vocabularies,
+                    "summary": serde_json::to_value(&r.summary).unwrap_or(Value::Null),
+                })
+            })
+            .collect(),
+    )
 }
 
 /// `[a-z0-9-]{1,max}` (plus `_` when `underscore`).

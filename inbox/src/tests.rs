@@ -613,3 +613,131 @@ fn serves_over_a_socket() {
     thread.join().expect("the server thread ends");
     assert_eq!(state.lock().map(|s| s.handoffs.len()).unwrap_or(0), 1);
 }
+
+/// A handoff of `language` and `topic` asking `question`, normal urgency.
+fn question(ticket: &str, language: &str, topic: Topic, question: &str) -> HandoffPayload {
+    let mut p = payload(ticket, Urgency::Normal, NOW - HOUR);
+    p.language.code = language.into();
+    p.topic = topic;
+    p.urgency.reasons.clear();
+    p.question = question.into();
+    p
+}
+
+/// The report's section of the page.
+fn report_section(html: &str) -> &str {
+    let start = html
+        .find("<h2>Unanswered questions")
+        .expect("the report on the page");
+    let end = start + html[start..].find("</section>").expect("section ends");
+    &html[start..end]
+}
+
+#[test]
+fn the_page_and_get_report_summarize_unanswered_questions() {
+    let mut state = State::new(Some(SECRET)).expect("secret");
+    let gift = question("FRY-Q1", "en", Topic::Other, "Can you gift wrap it?");
+    for path in ["/handoffs", "/handoffs/sales"] {
+        // The same handoff at two teams counts once.
+        assert_eq!(post_signed(&mut state, path, &gift).status, 200);
+    }
+    let again = question("FRY-Q2", "en", Topic::Other, "gift wrap please");
+    let hostile = question(
+        "FRY-Q3",
+        "en",
+        Topic::Other,
+        &format!("gift {SCRIPT} {IMG}"),
+    );
+    let smoke = payload("FRY-Q4", Urgency::Urgent, NOW - HOUR);
+    for p in [&again, &hostile, &smoke] {
+        assert_eq!(post_signed(&mut state, "/handoffs", p).status, 200);
+    }
+
+    let html = page(&mut state);
+    let section = report_section(&html);
+    for expected in [
+        "Unanswered questions · site demo",
+        "4 handoffs · 1 by design",
+        "3 a rule could answer",
+        "By topic: other 3 · safety 1. By language: en 3 · pt 1.",
+        "<td>en · other</td><td>3</td>",
+        "<li dir=\"auto\">Can you gift wrap it?</li>",
+        "the site file is not loaded, so no vocabularies; frequent words:</span> gift (3), wrap (2)",
+        "<td>pt · safety</td><td>1 <span class=\"muted\">(1 by design)</span></td>",
+        "by design: a person always takes these",
+    ] {
+        assert!(
+            section.contains(expected),
+            "missing {expected:?} in:\n{section}"
+        );
+    }
+    assert!(
+        !section.contains(SCRIPT) && !section.contains(IMG),
+        "{section}"
+    );
+    assert!(
+        section.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{section}"
+    );
+    let order = |needle: &str| section.find(needle).expect(needle);
+    assert!(
+        order("en · other") < order("pt · safety"),
+        "most open questions first"
+    );
+
+    let reply = handle(&mut state, "GET", "/report", &[], &[], NOW);
+    assert_eq!(reply.status, 200);
+    let reports: Value = serde_json::from_str(&reply.body).expect("JSON");
+    assert_eq!(reports[0]["site"], "demo");
+    assert_eq!(reports[0]["vocabularies"], false);
+    let summary = &reports[0]["summary"];
+    assert_eq!(
+        (summary["handed_off"].clone(), summary["by_design"].clone()),
+        (json!(4), json!(1))
+    );
+    assert_eq!(summary["groups"][0]["questions"], 3);
+    assert_eq!(summary["groups"][0]["suggestion"]["kind"], "words");
+    assert_eq!(summary["groups"][1]["suggestion"]["kind"], "by_design");
+    let post = handle(&mut state, "POST", "/report", &[], &[], NOW);
+    assert_eq!(post.status, 405);
+}
+
+#[test]
+fn no_handoffs_no_report_and_a_site_file_brings_its_vocabularies() {
+    let mut state = State::new(None).expect("no secret");
+    assert!(!page(&mut state).contains("Unanswered questions"));
+    assert_eq!(
+        handle(&mut state, "GET", "/report", &[], &[], NOW).body,
+        "[]"
+    );
+
+    let site = ferry_shared::CompiledSite::from_toml(
+        r#"
+[site]
+id = "demo"
+name = "Demo"
+support_email = "help@demo.example"
+languages = ["en"]
+
+[handoff]
+reply_within_hours = 24
+urgent_reply_within_hours = 2
+
+[handoff.reply]
+en = "A person will reply."
+"#,
+    )
+    .expect("a site file");
+    state.add_site(site);
+    let p = question("FRY-V1", "en", Topic::Other, "gift wrap?");
+    let reply = handle(&mut state, "POST", "/handoffs", &[], &body(&p), NOW);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let reports = state.reports();
+    assert_eq!(reports.len(), 1);
+    assert!(reports[0].vocabularies);
+    let html = page(&mut state);
+    assert!(
+        !report_section(&html).contains("the site file is not loaded"),
+        "{html}"
+    );
+}

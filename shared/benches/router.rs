@@ -90,6 +90,7 @@ fn corpus() -> Vec<ChatRequest> {
             contact: None,
             country: None,
             previous_language: None,
+            context: None,
             turnstile_token: None,
         })
         .collect()

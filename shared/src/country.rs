@@ -115,7 +115,8 @@ static NAMES: LazyLock<Vec<(String, &'static str)>> = LazyLock::new(|| {
 
 /// One regex over all names. ASCII names are word-bounded with ASCII boundaries, which keep
 /// the regex a DFA on text in any script; other alphabetic names (Cyrillic, Arabic) get their
-/// word boundaries checked in [`find_in`]; CJK names have none.
+/// word boundaries checked in [`find_in`], and so do katakana names against katakana (タイ,
+/// Thailand, is not in タイプ); other CJK names have none.
 static FINDER: LazyLock<Regex> = LazyLock::new(|| {
     let alternatives: Vec<String> = NAMES
         .iter()
@@ -137,6 +138,12 @@ fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{FF66}'..='\u{FF9F}')
 }
 
+/// A katakana letter or the long-vowel mark: a katakana word goes on across it (the middle dot
+/// ・ between words does not count). Folded text has no half-width forms (NFKC).
+fn is_katakana(c: char) -> bool {
+    matches!(c, '\u{30A1}'..='\u{30FA}' | '\u{30FC}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}')
+}
+
 /// Is `code` a country this table knows (ISO 3166-1 alpha-2, upper case)?
 pub fn is_known(code: &str) -> bool {
     COUNTRIES.iter().any(|c| c.code == code)
@@ -148,13 +155,19 @@ pub fn find_in(folded: &str) -> Option<&'static str> {
     let mut found: Option<&'static str> = None;
     for m in FINDER.find_iter(folded) {
         let name = m.as_str();
+        let before = folded[..m.start()].chars().next_back();
+        let after = folded[m.end()..].chars().next();
         if !name.is_ascii() && !name.chars().any(is_cjk) {
             let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-            if word(folded[..m.start()].chars().next_back())
-                || word(folded[m.end()..].chars().next())
-            {
+            if word(before) || word(after) {
                 continue; // inside a longer word
             }
+        }
+        let katakana = |c: Option<char>| c.is_some_and(is_katakana);
+        if (katakana(name.chars().next()) && katakana(before))
+            || (katakana(name.chars().next_back()) && katakana(after))
+        {
+            continue; // inside a longer katakana word: タイ in タイプ, アルバ in アルバイト
         }
         let code = NAMES
             .iter()
@@ -201,6 +214,29 @@ mod tests {
             ("can you send it to us by friday", None),
             ("shipping from germany to france", None),
             ("how long does shipping take", None),
+            // Places that imply a country, and territories carriers treat apart.
+            ("shipping to the canaries?", Some("IC")),
+            ("envio a tenerife", Some("IC")),
+            ("envio a mallorca", Some("ES")),
+            ("envio a jeju", Some("KR")),
+            ("do you ship to curaçao", Some("CW")),
+            ("kuwait delivery", Some("KW")),
+            ("is it possible to order from Toronto", Some("CA")),
+            ("enviam para os Açores?", Some("PT")),
+            ("доставка в Алматы", Some("KZ")),
+            ("wysyłka do Polski", Some("PL")),
+            ("Türkiye'ye kargo var mı", Some("TR")),
+            ("turkiyeye kargo", Some("TR")),
+            ("shipping to new mexico", Some("US")),
+            ("shipping to northern ireland", Some("GB")),
+            // Katakana names are not found inside a longer katakana word.
+            ("タイへの配送", Some("TH")),
+            ("タイプは何ですか", None),
+            ("ネクタイの配送", None),
+            ("アルバイト募集", None),
+            // Common words are not countries.
+            ("does this jersey run small", None),
+            ("a mesa é de madeira maciça?", None),
         ];
         for (text, want) in cases {
             assert_eq!(find_in(&fold(text)), *want, "{text}");
@@ -211,7 +247,12 @@ mod tests {
     fn names_in_languages() {
         assert_eq!(name("BR", LangCode::Pt), Some("Brasil"));
         assert_eq!(name("DE", LangCode::Ja), Some("ドイツ"));
-        assert_eq!(name("DE", LangCode::Ko), Some("Germany"));
+        assert_eq!(name("DE", LangCode::Ko), Some("독일"));
+        assert_eq!(
+            name("DE", LangCode::Vi),
+            Some("Germany"),
+            "no Vietnamese names: English"
+        );
         assert!(is_known("GB") && !is_known("XX"));
     }
 

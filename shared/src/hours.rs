@@ -1,5 +1,8 @@
 //! Business hours: when a person is at the inbox, and so when a handoff will have been
-//! answered ("reply by"), plus the shopper-facing text for such an instant.
+//! answered ("reply by"), plus the text for such an instant: for shoppers a whole phrase in
+//! their language ([`for_shopper`]: "by 4:00 PM today", es "el lunes a las 9:00"; names in
+//! `hours/names.rs`, patterns in `hours/phrases.rs`), for the shop a terse one
+//! ([`format_local`]).
 //!
 //! - A [`BusinessHours`] is an IANA time zone, open ranges per weekday in local wall-clock time
 //!   and whole-day holidays (local dates). All arithmetic goes through `chrono-tz`'s copy of
@@ -27,6 +30,9 @@ use chrono::{
 use chrono_tz::Tz;
 
 use crate::lang::LangCode;
+
+mod names;
+mod phrases;
 
 /// How far ahead [`BusinessHours::add_business_hours`] and [`BusinessHours::status`] look.
 pub const HORIZON_DAYS: u32 = 5 * 366;
@@ -363,10 +369,108 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
-/// Shopper-facing text for the instant `ms`, e.g. `Tuesday 09:00`, in the shopper's time zone.
+/// What a shopper-facing time phrase says about its instant: the two placeholders of the
+/// handoff texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimePhrase {
+    /// A deadline, `{reply_by}`: "by 4:00 PM today", es "hoy antes de las 16:00", de "am
+    /// Montag bis 09:00 Uhr", ja "明日 9:00までに".
+    By,
+    /// A moment, `{opens_at}`: "at 9:00 AM tomorrow", es "el lunes a las 9:00", de "am
+    /// Montag um 09:00 Uhr", ja "月曜日 9:00に".
+    At,
+}
+
+/// The instant `ms` as a whole time phrase in the shopper's language and zone, preposition
+/// included, so a template writes it where the phrase goes ("A person will reply
+/// {reply_by}.", "We are back {opens_at}.") and the sentence reads right for every day:
 ///
-/// - `tz`: the shopper's IANA zone (the browser's). Missing or unknown: UTC, and the text
-///   says so (`Tuesday 09:00 UTC`).
+/// - the day is named relative to `now_ms` in that zone: today, tomorrow, the weekday within
+///   the week (2 to 6 days ahead), else the weekday and date (with the year when it is not
+///   the current one);
+/// - the clock is the language's usual one (CLDR's short time: "4:00 PM", "16:00",
+///   "오후 4:00"), and articles or suffixes agree with the hour (es "a la 1:00", tr
+///   "16:00'ya kadar");
+/// - `tz`: the shopper's IANA zone (the browser's); the phrase ends with "(your time)" in the
+///   language. Missing or unknown: the time is in UTC and the phrase says "(UTC)".
+///
+/// Examples (Tuesday 10:00, the shopper's own zone): `By` Wednesday 10:00 → "by 10:00 AM
+/// tomorrow (your time)", es "mañana antes de las 10:00 (tu hora local)"; `At` Monday 09:00 →
+/// "at 9:00 AM on Monday (your time)", de "am Montag um 09:00 Uhr (Ihre Ortszeit)".
+/// An `ms` outside chrono's range gives an empty string.
+pub fn for_shopper(
+    phrase: TimePhrase,
+    ms: i64,
+    now_ms: i64,
+    tz: Option<&str>,
+    lang: LangCode,
+) -> String {
+    let zone = tz.and_then(|name| name.trim().parse::<Tz>().ok());
+    let Some(when) = DateTime::<Utc>::from_timestamp_millis(ms) else {
+        return String::new();
+    };
+    let when = when.with_timezone(&zone.unwrap_or(Tz::UTC));
+    let today = DateTime::<Utc>::from_timestamp_millis(now_ms)
+        .map(|now| now.with_timezone(&zone.unwrap_or(Tz::UTC)).date_naive());
+    let (names, words) = (names::names(lang), phrases::phrases(lang));
+
+    let (hour, minute) = (when.hour(), when.minute());
+    let (clock, shown_hour) = words.clock.show(hour, minute);
+    let (by, at) = match words.alt {
+        Some((hours, by, at)) if hours.contains(&shown_hour) => (by, at),
+        _ => (words.by, words.at),
+    };
+    let time = match phrase {
+        TimePhrase::By => by,
+        TimePhrase::At => at,
+    }
+    .replace("{c}", &clock)
+    .replace("{sfx}", phrases::turkish_suffix(hour, minute, phrase));
+
+    let date = when.date_naive();
+    let weekday = date.weekday().num_days_from_monday() as usize;
+    let ahead = today.map(|today| date.signed_duration_since(today).num_days());
+    let day = match ahead {
+        Some(0) => names.today.to_string(),
+        Some(1) => names.tomorrow.to_string(),
+        Some(2..=6) => names.on_weekdays[weekday].to_string(),
+        _ => {
+            let year = if today.is_some_and(|t| t.year() == date.year()) {
+                String::new()
+            } else {
+                words
+                    .year
+                    .replace("{n}", &(date.year() + words.year_offset).to_string())
+            };
+            let day_of_month = match date.day() {
+                1 => words.day_one.to_string(),
+                d => d.to_string(),
+            };
+            words
+                .date
+                .replace("{w}", names.on_weekdays[weekday])
+                .replace("{W}", names.weekdays[weekday])
+                .replace("{d}", &day_of_month)
+                .replace("{m}", names.months[date.month0() as usize])
+                .replace("{y}", &year)
+        }
+    };
+    let note = if zone.is_some() {
+        words.yours
+    } else {
+        words.utc
+    };
+    words
+        .layout
+        .replace("{day}", &day)
+        .replace("{t}", &time)
+        .replace("{z}", note)
+}
+
+/// Shop-facing text for the instant `ms`, e.g. `Tuesday 09:00` (agents, the inbox, Slack):
+/// terse, 24-hour, the same shape in every language. Shoppers read [`for_shopper`].
+///
+/// - `tz`: an IANA zone. Missing or unknown: UTC, and the text says so (`Tuesday 09:00 UTC`).
 /// - The day is named relative to `now_ms` in that zone: "today"/"tomorrow" (localized,
 ///   lower case, to sit mid-sentence), else the localized weekday; more than six days ahead
 ///   (or in the past) the ISO date follows the weekday (`Tuesday 2026-04-14 09:00`).
@@ -385,7 +489,7 @@ pub fn format_local(ms: i64, now_ms: i64, tz: Option<&str>, lang: LangCode) -> S
     let when = when.with_timezone(&zone);
     let today = DateTime::<Utc>::from_timestamp_millis(now_ms)
         .map(|now| now.with_timezone(&zone).date_naive());
-    let words = day_words(lang);
+    let words = names::names(lang);
     let date = when.date_naive();
     let weekday = words.weekdays[date.weekday().num_days_from_monday() as usize];
     let ahead = today.map(|today| date.signed_duration_since(today).num_days());
@@ -400,314 +504,6 @@ pub fn format_local(ms: i64, now_ms: i64, tz: Option<&str>, lang: LangCode) -> S
             date.month(),
             date.day()
         ),
-    }
-}
-
-/// [`format_local`] for a sentence the shopper reads: with a known time zone the text says it
-/// is their own time (`tomorrow 09:00 (your time)`); without one, it names UTC.
-pub fn format_for_shopper(ms: i64, now_ms: i64, tz: Option<&str>, lang: LangCode) -> String {
-    let text = format_local(ms, now_ms, tz, lang);
-    let known = tz.is_some_and(|name| name.trim().parse::<Tz>().is_ok());
-    if known && !text.is_empty() {
-        format!("{text} {}", your_time(lang))
-    } else {
-        text
-    }
-}
-
-fn your_time(lang: LangCode) -> &'static str {
-    match lang {
-        LangCode::En => "(your time)",
-        LangCode::Es => "(tu hora)",
-        LangCode::Pt => "(seu horário)",
-        LangCode::Fr => "(votre heure)",
-        LangCode::De => "(Ihre Ortszeit)",
-        LangCode::It => "(ora locale)",
-        LangCode::Nl => "(uw tijd)",
-        LangCode::Pl => "(czasu lokalnego)",
-        LangCode::Ru => "(по вашему времени)",
-        LangCode::Tr => "(yerel saatinizle)",
-        LangCode::Ar => "(بتوقيتك)",
-        LangCode::He => "(לפי השעון שלך)",
-        LangCode::Zh => "(您当地时间)",
-        LangCode::Ja => "(現地時間)",
-        LangCode::Ko => "(현지 시간)",
-        LangCode::El => "(τοπική ώρα)",
-        LangCode::Uk => "(за вашим часом)",
-        LangCode::Vi => "(giờ địa phương)",
-        LangCode::Th => "(เวลาท้องถิ่น)",
-        LangCode::Hi => "(आपके समय अनुसार)",
-    }
-}
-
-struct DayWords {
-    /// Monday first.
-    weekdays: [&'static str; 7],
-    today: &'static str,
-    tomorrow: &'static str,
-}
-
-fn day_words(lang: LangCode) -> DayWords {
-    let (weekdays, today, tomorrow) = match lang {
-        LangCode::En => (
-            [
-                "Monday",
-                "Tuesday",
-                "Wednesday",
-                "Thursday",
-                "Friday",
-                "Saturday",
-                "Sunday",
-            ],
-            "today",
-            "tomorrow",
-        ),
-        LangCode::Es => (
-            [
-                "lunes",
-                "martes",
-                "miércoles",
-                "jueves",
-                "viernes",
-                "sábado",
-                "domingo",
-            ],
-            "hoy",
-            "mañana",
-        ),
-        LangCode::Pt => (
-            [
-                "segunda-feira",
-                "terça-feira",
-                "quarta-feira",
-                "quinta-feira",
-                "sexta-feira",
-                "sábado",
-                "domingo",
-            ],
-            "hoje",
-            "amanhã",
-        ),
-        LangCode::Fr => (
-            [
-                "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-            ],
-            "aujourd'hui",
-            "demain",
-        ),
-        LangCode::De => (
-            [
-                "Montag",
-                "Dienstag",
-                "Mittwoch",
-                "Donnerstag",
-                "Freitag",
-                "Samstag",
-                "Sonntag",
-            ],
-            "heute",
-            "morgen",
-        ),
-        LangCode::It => (
-            [
-                "lunedì",
-                "martedì",
-                "mercoledì",
-                "giovedì",
-                "venerdì",
-                "sabato",
-                "domenica",
-            ],
-            "oggi",
-            "domani",
-        ),
-        LangCode::Nl => (
-            [
-                "maandag",
-                "dinsdag",
-                "woensdag",
-                "donderdag",
-                "vrijdag",
-                "zaterdag",
-                "zondag",
-            ],
-            "vandaag",
-            "morgen",
-        ),
-        LangCode::Pl => (
-            [
-                "poniedziałek",
-                "wtorek",
-                "środa",
-                "czwartek",
-                "piątek",
-                "sobota",
-                "niedziela",
-            ],
-            "dzisiaj",
-            "jutro",
-        ),
-        LangCode::Ru => (
-            [
-                "понедельник",
-                "вторник",
-                "среда",
-                "четверг",
-                "пятница",
-                "суббота",
-                "воскресенье",
-            ],
-            "сегодня",
-            "завтра",
-        ),
-        LangCode::Tr => (
-            [
-                "Pazartesi",
-                "Salı",
-                "Çarşamba",
-                "Perşembe",
-                "Cuma",
-                "Cumartesi",
-                "Pazar",
-            ],
-            "bugün",
-            "yarın",
-        ),
-        LangCode::Ar => (
-            [
-                "الاثنين",
-                "الثلاثاء",
-                "الأربعاء",
-                "الخميس",
-                "الجمعة",
-                "السبت",
-                "الأحد",
-            ],
-            "اليوم",
-            "غدًا",
-        ),
-        LangCode::He => (
-            [
-                "יום שני",
-                "יום שלישי",
-                "יום רביעי",
-                "יום חמישי",
-                "יום שישי",
-                "שבת",
-                "יום ראשון",
-            ],
-            "היום",
-            "מחר",
-        ),
-        LangCode::Zh => (
-            [
-                "星期一",
-                "星期二",
-                "星期三",
-                "星期四",
-                "星期五",
-                "星期六",
-                "星期日",
-            ],
-            "今天",
-            "明天",
-        ),
-        LangCode::Ja => (
-            [
-                "月曜日",
-                "火曜日",
-                "水曜日",
-                "木曜日",
-                "金曜日",
-                "土曜日",
-                "日曜日",
-            ],
-            "今日",
-            "明日",
-        ),
-        LangCode::Ko => (
-            [
-                "월요일",
-                "화요일",
-                "수요일",
-                "목요일",
-                "금요일",
-                "토요일",
-                "일요일",
-            ],
-            "오늘",
-            "내일",
-        ),
-        LangCode::El => (
-            [
-                "Δευτέρα",
-                "Τρίτη",
-                "Τετάρτη",
-                "Πέμπτη",
-                "Παρασκευή",
-                "Σάββατο",
-                "Κυριακή",
-            ],
-            "σήμερα",
-            "αύριο",
-        ),
-        LangCode::Uk => (
-            [
-                "понеділок",
-                "вівторок",
-                "середа",
-                "четвер",
-                "пʼятниця",
-                "субота",
-                "неділя",
-            ],
-            "сьогодні",
-            "завтра",
-        ),
-        LangCode::Vi => (
-            [
-                "Thứ Hai",
-                "Thứ Ba",
-                "Thứ Tư",
-                "Thứ Năm",
-                "Thứ Sáu",
-                "Thứ Bảy",
-                "Chủ Nhật",
-            ],
-            "hôm nay",
-            "ngày mai",
-        ),
-        LangCode::Th => (
-            [
-                "วันจันทร์",
-                "วันอังคาร",
-                "วันพุธ",
-                "วันพฤหัสบดี",
-                "วันศุกร์",
-                "วันเสาร์",
-                "วันอาทิตย์",
-            ],
-            "วันนี้",
-            "พรุ่งนี้",
-        ),
-        LangCode::Hi => (
-            [
-                "सोमवार",
-                "मंगलवार",
-                "बुधवार",
-                "गुरुवार",
-                "शुक्रवार",
-                "शनिवार",
-                "रविवार",
-            ],
-            "आज",
-            "कल",
-        ),
-    };
-    DayWords {
-        weekdays,
-        today,
-        tomorrow,
     }
 }
 

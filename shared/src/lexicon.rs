@@ -570,6 +570,16 @@ impl Lexicon {
     /// A message that is nothing but small talk ("holaaa buenas 👋", "thx!!", "is anyone
     /// there?"): its kind, and the languages whose own small talk covers it all with the kind
     /// in each. `None` for any other message (filler alone, "support?", is not small talk).
+    /// Is `word` (folded) small talk on its own in some language ("hallo", "merci")? Such a
+    /// word is never read as a typo of a vocabulary word.
+    pub fn is_small_talk_word(&self, word: &str) -> bool {
+        let text = vocab::squeeze(&vocab::words(word));
+        self.small_talk
+            .find(&text)
+            .iter()
+            .any(|h| h.start <= 1 && h.end + 1 >= text.len())
+    }
+
     pub fn small_talk(&self, folded: &str) -> Option<Talk> {
         let text = vocab::squeeze(&vocab::words(folded));
         if text.split(' ').count() > SMALL_TALK_MAX_WORDS + 2 {

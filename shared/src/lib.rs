@@ -57,6 +57,8 @@ pub mod topic;
 pub mod wire;
 
 #[cfg(feature = "router")]
+pub mod concept;
+#[cfg(feature = "router")]
 pub mod country;
 #[cfg(feature = "router")]
 pub mod facts;
@@ -75,6 +77,8 @@ pub mod normalize;
 #[cfg(feature = "router")]
 pub mod render;
 #[cfg(feature = "router")]
+pub mod report;
+#[cfg(feature = "router")]
 pub mod retry;
 #[cfg(feature = "router")]
 pub mod router;
@@ -82,6 +86,8 @@ pub mod router;
 pub mod site;
 #[cfg(feature = "router")]
 pub mod slack;
+#[cfg(feature = "router")]
+pub mod typo;
 #[cfg(feature = "router")]
 pub mod vocab;
 #[cfg(feature = "webhook")]

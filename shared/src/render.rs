@@ -194,7 +194,8 @@ pub struct Fill<'a> {
     pub lang: LangCode,
     pub country: Option<&'a str>,
     pub size_row: Option<&'a BTreeMap<String, String>>,
-    /// `{reply_by}` and `{opens_at}`, already written for the shopper.
+    /// `{reply_by}` and `{opens_at}`, already written for the shopper: whole phrases with
+    /// their preposition ([`crate::hours::for_shopper`]).
     pub reply_by: Option<&'a str>,
     pub opens_at: Option<&'a str>,
 }

@@ -23,8 +23,8 @@ use crate::render::{self, Fill, Piece};
 use crate::site::{CompiledSite, Rule, link_for};
 use crate::topic::Topic;
 use crate::wire::{
-    Answer, Away, AwayReason, ChatRequest, Handoff, HandoffPayload, Language, LanguageSource, Link,
-    Reply, TranscriptLine, Urgency, UrgencyTag, WIRE_VERSION,
+    Answer, Away, AwayReason, ChatRequest, ConversationContext, Handoff, HandoffPayload, Language,
+    LanguageSource, Link, Reply, TranscriptLine, Urgency, UrgencyTag, WIRE_VERSION,
 };
 
 const HOUR_MS: i64 = 3_600_000;
@@ -52,6 +52,8 @@ pub struct Decision {
     pub urgency: UrgencyTag,
     /// The shipping country the answer used, and where it came from.
     pub country: Option<(String, CountrySource)>,
+    /// What the conversation has named so far, for the next message ([`ConversationContext`]).
+    pub context: ConversationContext,
     pub outcome: Outcome,
     pub trace: Trace,
 }
@@ -60,6 +62,8 @@ pub struct Decision {
 pub enum CountrySource {
     /// Named in the message ("shipping to Brazil").
     Text,
+    /// Named earlier in the conversation (the request's `context`).
+    Conversation,
     /// The request's `country` (the edge sets it from the visitor's location).
     Request,
     /// The region of the browser locale (`pt-BR`).
@@ -111,6 +115,8 @@ pub struct Trace {
     pub inapplicable: Vec<String>,
     /// Why a matched answer was overridden by a handoff, if it was.
     pub overridden_by: Option<String>,
+    /// Words read as the vocabulary word they are one typo away from: (typed, read).
+    pub corrected: Vec<(String, String)>,
 }
 
 impl Decision {
@@ -255,27 +261,23 @@ pub fn route_in_conversation(
     } = lexicon.scan(&text, plausible.as_deref());
     let country = resolve_country(&text, req);
 
-    let size = facts::size_mention(&text);
+    let size = facts::size_mention(&text).or_else(|| {
+        let earlier = req.context.as_ref()?.size.as_deref()?;
+        facts::size_mention(&fold(earlier))
+    });
+    let context = ConversationContext {
+        country: country
+            .as_ref()
+            .filter(|(_, from)| matches!(from, CountrySource::Text | CountrySource::Conversation))
+            .map(|(code, _)| code.clone()),
+        size: size
+            .as_ref()
+            .map(|(system, value)| format!("{system} {value}")),
+    };
 
     let mut trace = Trace::default();
     let mut best: Option<(&Rule, String, LangCode, bool)> = None;
-    // The rules whose patterns fired, in file order, each once.
-    let mut fired: Vec<usize> = site
-        .patterns
-        .matches(&text)
-        .iter()
-        .map(|p| site.pattern_rule[p])
-        .collect();
-    if !site.unicode_pattern_rule.is_empty() {
-        fired.extend(
-            site.unicode_patterns
-                .matches(&text)
-                .iter()
-                .map(|p| site.unicode_pattern_rule[p]),
-        );
-        fired.sort_unstable();
-    }
-    fired.dedup();
+    let mut fired = fired_rules(site, &text);
 
     // Small talk is answered, never a ticket, unless the same message raises an alarm or a
     // complaint ("thanks, but it arrived broken"), or asks for a person without asking a
@@ -304,9 +306,26 @@ pub fn route_in_conversation(
             language,
             urgency,
             country,
+            context,
             outcome,
             trace: Trace::default(),
         };
+    }
+    // A message no rule understood may have a typo in a vocabulary word ("shippinh"): read
+    // with the corrections, it is routed as if typed right. Small talk and the lexicons
+    // read what the shopper typed.
+    let mut text = text;
+    if fired.is_empty()
+        && site.typo_pass
+        && let Some((fixed, fixes)) = site
+            .concepts
+            .correct(&text, &|word| lexicon.is_small_talk_word(word))
+    {
+        fired = fired_rules(site, &fixed);
+        if !fired.is_empty() {
+            text = fixed;
+            trace.corrected = fixes;
+        }
     }
     for index in fired {
         let rule = &site.rules[index];
@@ -386,8 +405,9 @@ pub fn route_in_conversation(
             return (site.default_language(), String::new(), true);
         };
         let tz = req.time_zone.as_deref();
-        let reply_by_text = hours::format_for_shopper(reply_by_ms, now, tz, lang);
-        let opens_at_text = away.map(|a| hours::format_for_shopper(a.opens_at, now, tz, lang));
+        let reply_by_text = hours::for_shopper(hours::TimePhrase::By, reply_by_ms, now, tz, lang);
+        let opens_at_text =
+            away.map(|a| hours::for_shopper(hours::TimePhrase::At, a.opens_at, now, tz, lang));
         let fill = |pieces: &[Piece]| {
             render::fill(
                 pieces,
@@ -489,6 +509,7 @@ pub fn route_in_conversation(
         language,
         urgency,
         country,
+        context,
         outcome,
         trace,
     }
@@ -658,10 +679,45 @@ fn detect_language(site: &CompiledSite, req: &ChatRequest) -> Language {
     }
 }
 
-/// The shipping country: named in the text, else the request's, else the locale's region.
+/// The rules whose patterns or skeletons fire on folded `text`, in file order, each once and
+/// not vetoed by a concept `unless`.
+fn fired_rules(site: &CompiledSite, text: &str) -> Vec<usize> {
+    let mut fired: Vec<usize> = site
+        .patterns
+        .matches(text)
+        .iter()
+        .map(|p| site.pattern_rule[p])
+        .collect();
+    if !site.unicode_pattern_rule.is_empty() {
+        fired.extend(
+            site.unicode_patterns
+                .matches(text)
+                .iter()
+                .map(|p| site.unicode_pattern_rule[p]),
+        );
+    }
+    let found = site.concepts.find(text);
+    fired.extend(site.concepts.fired(&found));
+    fired.sort_unstable();
+    fired.dedup();
+    fired.retain(|&rule| !site.concepts.vetoes(rule, &found));
+    fired
+}
+
+/// The shipping country: named in the text, else earlier in the conversation, else the
+/// request's (the visitor's location), else the locale's region.
 fn resolve_country(folded: &str, req: &ChatRequest) -> Option<(String, CountrySource)> {
     if let Some(code) = country::find_in(folded) {
         return Some((code.to_string(), CountrySource::Text));
+    }
+    if let Some(code) = req
+        .context
+        .as_ref()
+        .and_then(|c| c.country.as_deref())
+        .map(str::to_ascii_uppercase)
+        .filter(|c| country::is_known(c))
+    {
+        return Some((code, CountrySource::Conversation));
     }
     if let Some(code) = req
         .country

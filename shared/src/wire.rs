@@ -59,6 +59,9 @@ pub struct ChatRequest {
     /// "e para Portugal?") stays in the conversation's language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_language: Option<String>,
+    /// What earlier messages named (the last [`ChatResponse::context`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<ConversationContext>,
     /// A Cloudflare Turnstile token, sent when the edge answered `challenge_required` (a site
     /// with `[turnstile]` asks for one before it creates a handoff). Single use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -83,6 +86,33 @@ pub struct ChatResponse {
     pub conversation_id: String,
     pub client_message_id: String,
     pub reply: Reply,
+    /// What the conversation has named so far; the widget sends it back with the next message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<ConversationContext>,
+}
+
+/// What earlier messages of a conversation named, so later questions need not repeat it:
+/// after "¿cuánto tarda el envío a México?", "¿los aranceles están incluidos?" is about Mexico.
+/// The edge returns it with every reply and the widget sends the last one back (no storage
+/// read). It only fills placeholders, after what the message itself names and before the
+/// visitor's location and locale.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationContext {
+    /// The shipping country named (ISO 3166-1 alpha-2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// The size named, as `system value` (`us 8`, `eu 38.5`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+}
+
+/// The longest [`ConversationContext::size`] accepted.
+pub const MAX_CONTEXT_SIZE_LEN: usize = 16;
+
+impl ConversationContext {
+    pub fn is_empty(&self) -> bool {
+        self.country.is_none() && self.size.is_none()
+    }
 }
 
 /// Either the rules answered, or a person will.
@@ -524,6 +554,33 @@ impl ChatRequest {
         }
         if let Some(contact) = &self.contact {
             contact.validate()?;
+        }
+        if let Some(context) = &self.context {
+            if context
+                .country
+                .as_ref()
+                .is_some_and(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic()))
+            {
+                return Err(invalid(
+                    "context.country",
+                    "must be an ISO 3166-1 alpha-2 code such as `MX`, as the last reply gave it"
+                        .into(),
+                ));
+            }
+            if context.size.as_ref().is_some_and(|s| {
+                s.is_empty()
+                    || s.len() > MAX_CONTEXT_SIZE_LEN
+                    || !s
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b" .".contains(&b))
+            }) {
+                return Err(invalid(
+                    "context.size",
+                    format!(
+                        "must be a size such as `us 8`, at most {MAX_CONTEXT_SIZE_LEN} bytes, as the last reply gave it"
+                    ),
+                ));
+            }
         }
         if self
             .turnstile_token

@@ -11,9 +11,9 @@ use ferry_shared::normalize::fold;
 const DATA: &str = include_str!("../data/countries.toml");
 
 /// The languages Ferry answers in: every country needs a name in each.
-const ANSWER: [LangCode; 10] = {
+const ANSWER: [LangCode; 14] = {
     use LangCode::*;
-    [En, Es, Pt, Fr, De, It, Ru, Zh, Ja, Ar]
+    [En, Es, Pt, Fr, De, It, Nl, Pl, Ru, Tr, Ar, Zh, Ja, Ko]
 };
 
 /// Aliases that do not find their country when written alone. `u.s.`: names are bounded by

@@ -94,6 +94,7 @@ proptest! {
                 contact: None,
                 country: country.clone(),
                 previous_language: previous.clone(),
+                context: None,
                 turnstile_token: None,
             };
             let decision = route(site, &req, i64::from(now));

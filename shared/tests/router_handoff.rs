@@ -37,11 +37,11 @@ high_reply_within_hours = 4
 urgent_reply_within_hours = 2
 
 [handoff.reply]
-en = "A person will reply by {reply_by}."
-pt = "Uma pessoa vai responder até {reply_by}."
+en = "A person will reply {reply_by}."
+pt = "Uma pessoa vai responder {reply_by}."
 
 [handoff.urgent_reply]
-en = "Sorry. Our safety team will call you by {reply_by}."
+en = "Sorry. Our safety team will call you {reply_by}."
 
 [handoff.away_reply]
 en = "We are offline and back {opens_at}."
@@ -89,6 +89,7 @@ fn req(text: &str, time_zone: Option<&str>) -> ChatRequest {
         contact: None,
         country: None,
         previous_language: None,
+        context: None,
         turnstile_token: None,
     }
 }
@@ -118,7 +119,7 @@ fn open_hours_count_business_hours_and_add_no_notice() {
     let (text, reply_by, away) = handoff(&d);
     assert_eq!(reply_by, at(AMS, (2026, 11, 25), 13, 0));
     assert_eq!(away, None);
-    assert_eq!(text, "A person will reply by tomorrow 13:00 (your time).");
+    assert_eq!(text, "A person will reply by 1:00 PM tomorrow (your time).");
 }
 
 #[test]
@@ -146,7 +147,7 @@ fn friday_evening_waits_for_monday_and_says_so_in_the_shoppers_zone() {
     assert_eq!(
         text,
         format!(
-            "Uma pessoa vai responder até segunda-feira {} (seu horário).\n\nEstamos offline e voltamos segunda-feira {} (seu horário).",
+            "Uma pessoa vai responder na segunda-feira até as {} (seu horário).\n\nEstamos offline e voltamos na segunda-feira às {} (seu horário).",
             sao(reply_by),
             sao(monday_open)
         )
@@ -165,13 +166,16 @@ fn holiday_uses_the_holiday_notice_and_falls_back_for_missing_languages() {
     assert_eq!(away.opens_at, at(AMS, (2026, 12, 28), 9, 0));
     // No shopper zone: the times are given in UTC (Monday 09:00 CET = 08:00 UTC).
     assert!(
-        text.ends_with("It is a holiday; we are back Monday 08:00 UTC."),
+        text.ends_with("It is a holiday; we are back at 8:00 AM on Monday (UTC)."),
         "{text}"
     );
     // Portuguese has no holiday text: the notice comes from the default language's.
     let pt = route(&site, &req("meu pedido sumiu, podem verificar?", None), now);
     let (text, _, _) = handoff(&pt);
-    assert!(text.starts_with("Uma pessoa vai responder até"), "{text}");
+    assert!(
+        text.starts_with("Uma pessoa vai responder na segunda-feira até as 16:00 (UTC)."),
+        "{text}"
+    );
     assert!(text.contains("It is a holiday"), "{text}");
 }
 
@@ -190,7 +194,7 @@ fn urgent_counts_calendar_hours_and_skips_the_away_notice() {
     assert!(away.is_some(), "agents still see that the shop is closed");
     assert_eq!(
         text,
-        "Sorry. Our safety team will call you by today 05:00 (your time)."
+        "Sorry. Our safety team will call you by 5:00 AM today (your time)."
     );
 }
 
@@ -270,7 +274,7 @@ fn load_errors_for_hours_and_handoff_placeholders() {
             "belongs in [handoff] texts",
         ),
         (
-            "en = \"A person will reply by {reply_by}.\"",
+            "en = \"A person will reply {reply_by}.\"",
             "en = \"Shipping to {country}.\"",
             "handoff texts can use",
         ),

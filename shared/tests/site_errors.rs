@@ -368,3 +368,48 @@ fn mistakes_in_sections_and_rules_are_reported_together_in_file_order() {
         "placeholder",
     );
 }
+
+#[test]
+fn skeleton_with_an_unknown_concept() {
+    let (text, err) = broken(
+        "patterns.en = ['return']\n",
+        "skeletons = ['{return} {days_left}']\n",
+    );
+    assert_at(
+        &text,
+        &err,
+        "'{return} {days_left}'",
+        Some("returns"),
+        "unknown concept `days_left`",
+    );
+    assert!(
+        err.message.contains("[vocab.days_left]"),
+        "says how to define it: {err}"
+    );
+}
+
+#[test]
+fn vocabulary_term_that_does_not_parse() {
+    let (text, err) = broken(
+        "[facts]\n",
+        "[vocab.gift]\nen = ['gift wrap', '.. wrap']\n\n[facts]\n",
+    );
+    assert_at(&text, &err, "'.. wrap'", None, "[vocab.gift] en");
+}
+
+#[test]
+fn a_rule_of_skeletons_alone_loads_and_answers() {
+    let text = VALID
+        .replace(
+            "patterns.en = ['return']\n",
+            "skeletons = ['{return} {how_long}', '{gift}']\n",
+        )
+        .replace(
+            "[facts]\n",
+            "[vocab.gift]\nen = ['gift wrap*']\npt = ['embrulho']\n\n[facts]\n",
+        );
+    let site = CompiledSite::from_toml(&text).unwrap_or_else(|e| panic!("{e}"));
+    let gaps = site.vocabulary_gaps();
+    assert!(gaps.rules.is_empty(), "en and pt covered: {gaps:?}");
+    assert!(gaps.concepts.is_empty(), "{gaps:?}");
+}

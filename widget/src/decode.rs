@@ -17,8 +17,8 @@ use std::collections::BTreeMap;
 
 use ferry_shared::Topic;
 use ferry_shared::wire::{
-    Answer, Away, AwayReason, ChatResponse, Colors, ContactResponse, ErrorCode, Handoff, Link,
-    Reply, SiteStatus, Urgency, WidgetConfig,
+    Answer, Away, AwayReason, ChatResponse, Colors, ContactResponse, ConversationContext,
+    ErrorCode, Handoff, Link, Reply, SiteStatus, Urgency, WidgetConfig,
 };
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -193,7 +193,18 @@ pub fn chat_response<J: Json>(json: &J) -> Option<ChatResponse> {
         conversation_id: text(json, "conversation_id")?,
         client_message_id: text(json, "client_message_id")?,
         reply,
+        context: json.get("context").as_ref().and_then(context),
     })
+}
+
+/// A reply's `context`: what it cannot read is left out (the next message goes without it).
+fn context<J: Json>(json: &J) -> Option<ConversationContext> {
+    let read = |key: &str| text(json, key).filter(|v| v.len() <= 16);
+    let context = ConversationContext {
+        country: read("country").filter(|c| c.len() == 2),
+        size: read("size"),
+    };
+    (!context.is_empty()).then_some(context)
 }
 
 /// The `code` of an error body `{"error":{"code","message"}}`; a name this build does not
@@ -309,6 +320,7 @@ mod tests {
             conversation_id: "c1".into(),
             client_message_id: "m1".into(),
             reply,
+            context: None,
         }
     }
 
@@ -362,7 +374,17 @@ mod tests {
             ask_contact: true,
             ask_order_number: true,
         }));
-        for r in [answer, bare, handoff, away] {
+        let mut with_context = answer.clone();
+        with_context.context = Some(ConversationContext {
+            country: Some("MX".into()),
+            size: Some("us 8".into()),
+        });
+        let mut country_only = bare.clone();
+        country_only.context = Some(ConversationContext {
+            country: Some("BR".into()),
+            size: None,
+        });
+        for r in [answer, bare, handoff, away, with_context, country_only] {
             assert_eq!(chat_response(&value(&r)), Some(r));
         }
     }

@@ -36,7 +36,11 @@ pub fn run(opts: &Options) -> Result<()> {
     let inbox_port = opts.inbox_port;
     // A fresh signing key per run: the Worker signs with it, the inbox verifies with it.
     let secret = new_secret()?;
-    let inbox_state = inbox::State::new(Some(&secret))?;
+    let mut inbox_state = inbox::State::new(Some(&secret))?;
+    // The report on the inbox page suggests rules from the bundled sites' vocabularies.
+    for site in inbox::load_sites(&crate::util::root().join("edge/sites"))? {
+        inbox_state.add_site(site);
+    }
     let inbox_server = inbox::listen(inbox_port)?;
     std::thread::spawn(move || {
         inbox::serve_on(&inbox_server, &Mutex::new(inbox_state), true);

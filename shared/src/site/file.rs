@@ -33,7 +33,13 @@ pub(super) struct SiteFile {
     /// thanks, goodbye, presence, bot). The engine answers in every language it knows otherwise.
     #[serde(default)]
     pub(super) smalltalk: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<String>>>,
+    /// The shop's concepts, or more terms for the engine's: `[vocab.headphones] en = […]`.
+    #[serde(default)]
+    pub(super) vocab: BTreeMap<Spanned<String>, VocabFile>,
 }
+
+/// One `[vocab.NAME]` section: language → terms.
+pub(super) type VocabFile = BTreeMap<Spanned<String>, Vec<Spanned<String>>>;
 
 /// Abuse limits: `[limits]`. Everything is optional; see [`Limits::default`].
 #[derive(Debug, Deserialize)]
@@ -213,7 +219,11 @@ pub(super) struct RuleFile {
     pub(super) topic: Spanned<String>,
     #[serde(default)]
     pub(super) priority: i32,
+    #[serde(default)]
     pub(super) patterns: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    /// Language-neutral patterns written with concepts: `"{how_long} {ship}"`.
+    #[serde(default)]
+    pub(super) skeletons: Vec<Spanned<String>>,
     #[serde(default)]
     pub(super) unless: Vec<Spanned<String>>,
     pub(super) answer: BTreeMap<Spanned<String>, Spanned<String>>,

@@ -367,6 +367,28 @@ impl Loader<'_> {
             }
         }
 
+        // Concepts: the engine's, then the site's `[vocab.*]` on top.
+        let mut concepts = match crate::concept::Builder::with_engine() {
+            Ok(b) => b,
+            Err(e) => return self.err(0..0, None, e),
+        };
+        for (name, langs) in &file.vocab {
+            for (lang, terms) in langs {
+                let Some(code) = keep(&mut errors, self.lang(lang, None)) else {
+                    continue;
+                };
+                for term in terms {
+                    if let Err(e) = concepts.add(name.get_ref(), code, term.get_ref()) {
+                        errors.push(self.error(
+                            term.span(),
+                            None,
+                            format!("[vocab.{}] {code}: {e}", name.get_ref()),
+                        ));
+                    }
+                }
+            }
+        }
+
         let mut rules = Vec::new();
         let mut sources = Vec::new();
         let mut pattern_rule = Vec::new();
@@ -402,14 +424,22 @@ impl Loader<'_> {
                     },
                     Ok,
                 )?;
-                if rule.patterns.is_empty() {
+                if rule.patterns.is_empty() && rule.skeletons.is_empty() {
                     return self.err(
                         rule.id.span(),
                         rid,
-                        "a rule needs at least one pattern".into(),
+                        "a rule needs at least one pattern or skeleton".into(),
                     );
                 }
                 let mut pattern_languages = Vec::new();
+                let mut skeletons = Vec::new();
+                for skeleton in &rule.skeletons {
+                    let parts = concepts
+                        .skeleton(skeleton.get_ref())
+                        .or_else(|e| self.err(skeleton.span(), rid, format!("skeleton: {e}")))?;
+                    pattern_languages.extend(concepts.skeleton_languages(&parts));
+                    skeletons.push(parts);
+                }
                 for (lang, pats) in &rule.patterns {
                     pattern_languages.push(site_lang(lang, rid)?);
                     for pat in pats {
@@ -424,11 +454,21 @@ impl Loader<'_> {
                         }
                     }
                 }
-                let unless = rule
-                    .unless
-                    .iter()
-                    .map(|p| self.regex(p, rid))
-                    .collect::<Result<Vec<_>, _>>()?;
+                // An `unless` written with concepts (`'{problem}'`) vetoes when they are all in
+                // the message; any other is a regular expression.
+                let mut unless = Vec::new();
+                let mut concept_vetoes = Vec::new();
+                for p in &rule.unless {
+                    if crate::concept::names_concepts(p.get_ref(), |n| concepts.knows(n)) {
+                        concept_vetoes.push(
+                            concepts
+                                .skeleton(p.get_ref())
+                                .or_else(|e| self.err(p.span(), rid, format!("unless: {e}")))?,
+                        );
+                    } else {
+                        unless.push(self.regex(p, rid)?);
+                    }
+                }
                 let size_table = match &rule.sizes {
                     Some(name) => match facts.sizes.get(name.get_ref()) {
                         Some(table) => Some((name.get_ref().clone(), table)),
@@ -549,6 +589,14 @@ impl Loader<'_> {
                     hosts.push(host);
                     links.push((texts(link.label, rid)?, link.url.into_inner()));
                 }
+                for parts in skeletons {
+                    concepts.push_skeleton(rules.len(), parts);
+                }
+                for parts in concept_vetoes {
+                    concepts.push_veto(rules.len(), parts);
+                }
+                pattern_languages.sort_unstable_by_key(|l| l.as_str());
+                pattern_languages.dedup();
                 rules.push(Rule {
                     id,
                     pattern_languages,
@@ -593,6 +641,9 @@ impl Loader<'_> {
         };
         let patterns = set(&sources)?;
         let unicode_patterns = set(&unicode_sources)?;
+        let concepts = concepts
+            .build()
+            .or_else(|e| self.err(0..0, None, format!("the concepts do not compile: {e}")))?;
 
         let (destinations, routes) = self.handoff_routing(file.destinations, file.routes)?;
 
@@ -655,6 +706,8 @@ impl Loader<'_> {
             pattern_rule,
             unicode_patterns,
             unicode_pattern_rule,
+            concepts,
+            typo_pass: true,
             handoff,
             hours,
             retention_days,

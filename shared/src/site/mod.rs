@@ -162,6 +162,11 @@ pub struct CompiledSite {
     /// The few patterns that need a Unicode word boundary (`\bопт\b`), in their own set.
     pub(crate) unicode_patterns: RegexSet,
     pub(crate) unicode_pattern_rule: Vec<usize>,
+    /// The engine's and the site's concepts, and the rules' skeletons.
+    pub(crate) concepts: crate::concept::Concepts,
+    /// Whether a message no rule understood is read again with typos fixed (on by default;
+    /// off only to measure what the pass adds: `ferry eval --no-typos`).
+    pub typo_pass: bool,
     pub(crate) handoff: Handoff,
     /// When people answer; reply-by times count these hours.
     pub hours: BusinessHours,
@@ -186,6 +191,17 @@ pub struct CompiledSite {
     /// The site's own small-talk answers, replacing the engine's.
     pub(crate) small_talk: BTreeMap<SmallTalk, BTreeMap<LangCode, Vec<Piece>>>,
     widget: WidgetConfig,
+}
+
+/// What `ferry check` reports about vocabulary coverage ([`CompiledSite::vocabulary_gaps`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VocabularyGaps {
+    /// Concepts used by skeletons, and the site languages they have no terms in.
+    pub concepts: Vec<(String, Vec<LangCode>)>,
+    /// Rules, and the site languages they have no pattern or skeleton in.
+    pub rules: Vec<(String, Vec<LangCode>)>,
+    /// Words the typo pass can correct to.
+    pub dictionary_words: usize,
 }
 
 #[derive(Debug)]
@@ -230,6 +246,13 @@ pub(crate) struct Handoff {
 }
 
 impl CompiledSite {
+    /// The names of the site's vocabularies (engine's and shop's) with a term in `text`, in
+    /// the order they first occur: what a suggested rule skeleton is built from.
+    pub fn vocab_hits(&self, text: &str) -> Vec<String> {
+        let folded = crate::normalize::fold(text);
+        self.concepts.names_found(&self.concepts.find(&folded))
+    }
+
     /// Parses and compiles a site file. `source` is the TOML text.
     pub fn from_toml(source: &str) -> Result<CompiledSite, LoadError> {
         let file: SiteFile = toml::from_str(source).map_err(|e| {
@@ -307,14 +330,37 @@ impl CompiledSite {
         out
     }
 
+    /// The concepts the site's skeletons use that lack some of the site's languages, and the
+    /// rules without a pattern or skeleton in some site language: (rule, languages).
+    pub fn vocabulary_gaps(&self) -> VocabularyGaps {
+        VocabularyGaps {
+            concepts: self.concepts.gaps(&self.languages),
+            rules: self
+                .rules
+                .iter()
+                .filter_map(|r| {
+                    let missing: Vec<LangCode> = self
+                        .languages
+                        .iter()
+                        .filter(|l| !r.pattern_languages.contains(l))
+                        .copied()
+                        .collect();
+                    (!missing.is_empty()).then(|| (r.id.clone(), missing))
+                })
+                .collect(),
+            dictionary_words: self.concepts.dictionary_words(),
+        }
+    }
+
     /// A destination by name.
     pub fn destination(&self, name: &str) -> Option<&Destination> {
         self.destinations.iter().find(|d| d.name == name)
     }
 
     /// The confirmation shown once the shopper's email is in, in `language` or along the
-    /// fallback chain; `None` when the site does not ask for contacts. `{reply_by}` is
-    /// `reply_by` (epoch ms) in the shopper's zone `tz`.
+    /// fallback chain; `None` when the site does not ask for contacts. `{reply_by}` is the
+    /// deadline `reply_by` (epoch ms) as a phrase in the shopper's zone `tz`
+    /// ([`crate::hours::for_shopper`]).
     pub fn contact_thanks(
         &self,
         language: &str,
@@ -324,7 +370,8 @@ impl CompiledSite {
     ) -> Option<String> {
         let want = LangCode::parse(language).unwrap_or(self.default_language());
         let (lang, pieces, _) = self.pick(&self.handoff.contact_thanks, want)?;
-        let reply_by = crate::hours::format_for_shopper(reply_by, now, tz, lang);
+        let reply_by =
+            crate::hours::for_shopper(crate::hours::TimePhrase::By, reply_by, now, tz, lang);
         render::fill(
             pieces,
             &render::Fill {

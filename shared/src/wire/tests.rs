@@ -15,6 +15,7 @@ fn request(text: &str) -> ChatRequest {
         contact: None,
         country: None,
         previous_language: None,
+        context: None,
         turnstile_token: None,
     }
 }

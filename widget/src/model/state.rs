@@ -4,8 +4,8 @@
 use std::collections::VecDeque;
 
 use ferry_shared::wire::{
-    Away, ChatRequest, Colors, Contact, Link, MAX_ID_LEN, MAX_URL_LEN, SiteStatus, WIRE_VERSION,
-    is_locale_tag,
+    Away, ChatRequest, Colors, Contact, ConversationContext, Link, MAX_ID_LEN, MAX_URL_LEN,
+    SiteStatus, WIRE_VERSION, is_locale_tag,
 };
 use serde::Serialize;
 
@@ -162,6 +162,8 @@ pub struct Model {
     /// Who the shop says the shopper is (`Ferry.identify`); sent with every message.
     pub identity: Contact,
     pub contact: ContactForm,
+    /// What the conversation has named so far (the last reply's), sent with every message.
+    pub context: Option<ConversationContext>,
 }
 
 impl Model {
@@ -208,6 +210,7 @@ impl Model {
             unread: 0,
             identity: Contact::default(),
             contact: ContactForm::default(),
+            context: None,
         };
         model.trim_log();
         model.resume_unsent();
@@ -321,6 +324,7 @@ impl Model {
             contact: identified.then(|| self.identity.clone()),
             country: None,
             previous_language: self.previous_language(),
+            context: self.context.clone(),
             turnstile_token: None,
         }
     }

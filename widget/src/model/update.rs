@@ -314,6 +314,13 @@ impl Model {
         }
         self.outbox.pop_front();
         self.in_flight = false;
+        // What this reply's conversation named goes with the messages still waiting too.
+        if response.context.is_some() {
+            self.context = response.context.clone();
+            for waiting in &mut self.outbox {
+                waiting.context = self.context.clone();
+            }
+        }
         self.next_head();
         self.set_entry_state(&response.client_message_id, Delivery::Sent);
         if self.notice.as_ref().is_some_and(|n| n.retry) || self.outbox.is_empty() {

@@ -353,3 +353,38 @@ fn the_log_is_bounded() {
         "oldest dropped"
     );
 }
+
+#[test]
+fn what_the_conversation_named_goes_back_with_the_next_messages() {
+    use ferry_shared::wire::ConversationContext;
+    let mut m = model();
+    typed(&mut m, "¿cuánto tarda el envío a México?", "m1");
+    // A second message is queued while the first is in flight.
+    typed(&mut m, "¿y los aranceles?", "m2");
+    let mexico = ConversationContext {
+        country: Some("MX".into()),
+        size: None,
+    };
+    let mut first = response("m1", answer("5–8 días.", &[]));
+    first.context = Some(mexico.clone());
+    let cmds = update(&mut m, Msg::Replied(first));
+    let Some(Cmd::Send(req)) = cmds.iter().find(|c| matches!(c, Cmd::Send(_))) else {
+        panic!("the queued message goes next: {cmds:?}")
+    };
+    assert_eq!(req.client_message_id, "m2");
+    assert_eq!(
+        req.context.as_ref(),
+        Some(&mexico),
+        "the queued message carries it"
+    );
+    // A reply without context keeps what was named; a new one replaces it.
+    update(
+        &mut m,
+        Msg::Replied(response("m2", answer("Incluidos.", &[]))),
+    );
+    let cmds = typed(&mut m, "ok", "m3");
+    let Some(Cmd::Send(req)) = cmds.iter().find(|c| matches!(c, Cmd::Send(_))) else {
+        panic!("expected a send: {cmds:?}")
+    };
+    assert_eq!(req.context.as_ref(), Some(&mexico));
+}

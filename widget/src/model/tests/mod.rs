@@ -115,6 +115,7 @@ fn response(id: &str, reply: Reply) -> ChatResponse {
         conversation_id: "conv1".into(),
         client_message_id: id.into(),
         reply,
+        context: None,
     }
 }
 
