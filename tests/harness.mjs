@@ -6,7 +6,7 @@
 // the defaults below find the repo's own node_modules.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -144,10 +144,20 @@ export async function startWorker({ webhookUrl, vars = {} }) {
       if (out.status !== 0) throw new Error(`d1 execute failed: ${out.stderr}\n${out.stdout}`);
       return JSON.parse(out.stdout)[0].results;
     },
-    /// Writes the local D1 as `wrangler d1 export` does (what `ferry report` reads).
+    /// Writes the local D1 as `wrangler d1 export` does (what `ferry report` reads). The export
+    /// command has no `--persist-to`: it reads `.wrangler/state` beside the config file, so a
+    /// copy of the config sits in a folder whose `.wrangler/state` is this Worker's state.
     exportD1(file) {
-      const out = wrangler(['d1', 'export', 'DB', '--local', '--persist-to', state, '--output', file]);
-      if (out.status !== 0) throw new Error(`d1 export failed: ${out.stderr}\n${out.stdout}`);
+      const beside = mkdtempSync(path.join(os.tmpdir(), 'ferry-export-'));
+      try {
+        copyFileSync(path.join(EDGE, 'wrangler.toml'), path.join(beside, 'wrangler.toml'));
+        mkdirSync(path.join(beside, '.wrangler'));
+        symlinkSync(state, path.join(beside, '.wrangler', 'state'), 'dir');
+        const out = wrangler(['d1', 'export', 'DB', '--local', '-c', path.join(beside, 'wrangler.toml'), '--output', file]);
+        if (out.status !== 0) throw new Error(`d1 export failed: ${out.stderr}\n${out.stdout}`);
+      } finally {
+        rmSync(beside, { recursive: true, force: true });
+      }
       return file;
     },
     async stop() {

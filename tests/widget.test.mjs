@@ -247,20 +247,22 @@ describe('storefront widget in Chromium', () => {
     return context;
   };
 
-  test('a Korean shopper on a shop that answers in English keeps a Korean panel', TEST, async () => {
-    await withPage({ locale: 'ko-KR', timezoneId: 'Asia/Seoul' }, async (page) => {
+  test('a Hebrew shopper on a shop that does not answer in Hebrew keeps a Hebrew panel', TEST, async () => {
+    await withPage({ locale: 'he-IL', timezoneId: 'Asia/Jerusalem' }, async (page) => {
       await openWidget(page, `${worker.base}/`);
-      const ko = ui('ko');
+      const he = ui('he');
       const panel = page.locator('.ferry-panel');
-      assert.equal(await panel.getAttribute('lang'), 'ko');
-      const text = '안녕하세요, 독일까지 배송은 보통 며칠 걸리나요?';
+      assert.equal(await panel.getAttribute('lang'), 'he');
+      assert.equal(await panel.getAttribute('dir'), 'rtl');
+      const text = 'שלום, כמה ימים לוקח משלוח לגרמניה?';
       const bubble = await ask(page, text);
       const { response } = await widgetResponse(page, text);
-      assert.equal(response.reply.shopper_language, 'ko', JSON.stringify(response.reply));
-      assert.equal(response.reply.language, 'en', 'the demo shop has no Korean texts');
-      assert.equal(await bubble.getAttribute('lang'), 'en', 'the bubble is marked with its own language');
-      assert.equal(await panel.getAttribute('lang'), 'ko', 'the panel keeps the shopper\'s language');
-      assert.equal(await page.locator('.ferry-input').getAttribute('placeholder'), ko.placeholder);
+      assert.equal(response.reply.shopper_language, 'he', JSON.stringify(response.reply));
+      assert.ok(!config.languages.includes('he'), 'the demo shop has no Hebrew texts');
+      assert.equal(response.reply.language, config.languages[0], 'the reply falls back to the default');
+      assert.equal(await bubble.getAttribute('lang'), response.reply.language, 'the bubble is marked with its own language');
+      assert.equal(await panel.getAttribute('lang'), 'he', 'the panel keeps the shopper\'s language');
+      assert.equal(await page.locator('.ferry-input').getAttribute('placeholder'), he.placeholder);
     });
   });
 

@@ -171,18 +171,18 @@ describe('worker in workerd', () => {
   });
 
   test('the handoff carries the shopper\'s language, not the reply\'s; small talk makes no ticket', async () => {
-    // Dutch is not an answer language of the demo shop: the reply is English, the tag Dutch.
-    const text = 'mijn pakket is kwijt en niemand reageert, kunnen jullie dit uitzoeken?';
+    // Greek is not an answer language of the demo shop: the reply is English, the tag Greek.
+    const text = 'το δέμα μου χάθηκε και κανείς δεν απαντά, μπορείτε να το ελέγξετε;';
     const res = await chat(worker.base, { text });
     const reply = res.json.reply;
     assert.equal(reply.kind, 'handoff', JSON.stringify(reply));
     assert.equal(reply.language, 'en');
-    assert.equal(reply.shopper_language, 'nl');
+    assert.equal(reply.shopper_language, 'el');
     const [expected] = ferryRoute([{ text }]);
-    assert.deepEqual([expected.language, expected.reply_language], ['nl', 'en']);
+    assert.deepEqual([expected.language, expected.reply_language], ['el', 'en']);
     const hit = await receiver.waitFor((r) => r.body?.ticket === reply.ticket);
-    assert.equal(hit.body.language.code, 'nl');
-    assert.equal(worker.query(`SELECT language FROM handoffs WHERE ticket = '${reply.ticket}'`)[0].language, 'nl');
+    assert.equal(hit.body.language.code, 'el');
+    assert.equal(worker.query(`SELECT language FROM handoffs WHERE ticket = '${reply.ticket}'`)[0].language, 'el');
 
     const before = worker.query('SELECT COUNT(*) AS n FROM handoffs')[0].n;
     for (const hello of ['holaaa buenas tardes', 'thx 👍', 'is anyone there?', '안녕하세요~']) {

@@ -287,9 +287,15 @@ pub fn route_in_conversation(
             && !site.rules[i].unless.iter().any(|u| u.is_match(&text))
     });
     let asks = req.text.contains(['?', '？', '؟']);
+    // Bot terms are question shapes ("am i talking to a real person", "bot oder mensch"): a
+    // shopper asking who answers is small talk even without a question mark.
     let talk = lexicon
         .small_talk(&text)
-        .filter(|_| !asks_for_person || req.text.trim_end().ends_with(['?', '？', '؟']))
+        .filter(|talk| {
+            !asks_for_person
+                || talk.kind == SmallTalk::Bot
+                || req.text.trim_end().ends_with(['?', '？', '؟'])
+        })
         // A longer thanks or goodbye counts when nothing else speaks for the message.
         .or_else(|| {
             (fired.is_empty() && !asks)

@@ -26,9 +26,11 @@ const LANGUAGES: [&str; 14] = [
     "en", "es", "pt", "fr", "de", "it", "nl", "pl", "ru", "tr", "ar", "zh", "ja", "ko",
 ];
 
-/// The floors: held for the whole corpus and for the held-out quarter.
-const MIN_PRECISION: f64 = 0.95;
-const MIN_COVERAGE: f64 = 0.70;
+/// The floors, held for the whole corpus and for the held-out quarter. Measured when the corpus
+/// was first run (written unseen, before skeletons): 94.6% precision, 53.6% coverage; with the
+/// concept skeletons: 97.2% and 81.5% (held-out quarter 97.0% and 81.9%).
+const MIN_PRECISION: f64 = 0.96;
+const MIN_COVERAGE: f64 = 0.78;
 
 fn site() -> CompiledSite {
     corpus::demo_site()
