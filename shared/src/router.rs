@@ -468,8 +468,13 @@ pub fn route_in_conversation(
                     .collect(),
             }
         }
-        Some((rule, text, lang, fallback)) if override_reason.is_none() => {
-            // `then = "handoff"`: the rule's answer, then a person follows up.
+        // `then = "handoff"`: the rule's answer, then a person follows up. A complaint does not
+        // silence such a rule: "the earbud stopped charging, is that covered by warranty?" gets
+        // the claim policy, and the person who acts on it.
+        Some((rule, text, lang, fallback))
+            if override_reason.is_none()
+                || (rule.then_handoff && alarm.is_none() && !high && complaint.is_some()) =>
+        {
             repeated_contact(&mut urgency, history);
             let (away, reply_by) = (away_now(), reply_by(urgency.level));
             let (_, handoff, _) = handoff_text(urgency.level, lang, away, reply_by);
