@@ -95,7 +95,8 @@ const CLOSING_MIN_BYTES: usize = 5;
 /// A message of nothing but these is an acknowledgement.
 const THANKS_EMOJI: &[char] = &[
     '👍', '🙏', '❤', '♥', '😊', '🙂', '👌', '✅', '😀', '😁', '😃', '🥰', '😍', '☺', '💯', '👏',
-    '🤗', '😘', '💕', '🌹', '✌', '🙇', '🤝', '💐', '😇', '🫶',
+    '🤗', '😘', '💕', '🌹', '✌', '🙇', '🤝', '💐', '😇', '🫶', '🙌', '💙', '💚', '💜', '🧡', '💛',
+    '🥳', '😄',
 ];
 
 /// What the alarm tables found in one message.
