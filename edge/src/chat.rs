@@ -5,6 +5,7 @@
 //! `client_message_id` therefore either finds the finished reply (and returns it unchanged)
 //! or redoes the unfinished steps, reusing the handoff row it already wrote.
 
+use ferry_shared::router::conversation_context;
 use ferry_shared::status::{DeliveryStatus, HandoffStatus};
 use ferry_shared::wire::{
     ChatRequest, ChatResponse, ConversationContext, HandoffPayload, Reply, WIRE_VERSION,
@@ -36,7 +37,8 @@ pub async fn handle(
     guard::bursts(env, site, Some(&req.conversation_id), client).await?;
 
     if let Some(reply) = store::finished_reply(env, &req).await? {
-        let context = req.context.clone();
+        // The same response as the first attempt's: its context is recomputed (deterministic).
+        let context = Some(conversation_context(&req)).filter(|c| !c.is_empty());
         return Ok(response(&req, reply, context));
     }
 

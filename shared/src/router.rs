@@ -261,19 +261,8 @@ pub fn route_in_conversation(
     } = lexicon.scan(&text, plausible.as_deref());
     let country = resolve_country(&text, req);
 
-    let size = facts::size_mention(&text).or_else(|| {
-        let earlier = req.context.as_ref()?.size.as_deref()?;
-        facts::size_mention(&fold(earlier))
-    });
-    let context = ConversationContext {
-        country: country
-            .as_ref()
-            .filter(|(_, from)| matches!(from, CountrySource::Text | CountrySource::Conversation))
-            .map(|(code, _)| code.clone()),
-        size: size
-            .as_ref()
-            .map(|(system, value)| format!("{system} {value}")),
-    };
+    let size = mentioned_size(&text, req);
+    let context = context_of(country.as_ref(), size.as_ref());
 
     let mut trace = Trace::default();
     let mut best: Option<(&Rule, String, LangCode, bool)> = None;
@@ -713,6 +702,35 @@ fn fired_rules(site: &CompiledSite, text: &str) -> Vec<usize> {
     fired.dedup();
     fired.retain(|&rule| !site.concepts.vetoes(rule, &found));
     fired
+}
+
+/// What `req`'s conversation has named so far, as [`route`] returns it in
+/// [`Decision::context`]: the shell answers a retried message with it without routing again.
+pub fn conversation_context(req: &ChatRequest) -> ConversationContext {
+    let text = fold(&req.text);
+    let country = resolve_country(&text, req);
+    context_of(country.as_ref(), mentioned_size(&text, req).as_ref())
+}
+
+/// The size the message names, else the one named earlier in the conversation.
+fn mentioned_size(folded: &str, req: &ChatRequest) -> Option<(&'static str, String)> {
+    facts::size_mention(folded).or_else(|| {
+        let earlier = req.context.as_ref()?.size.as_deref()?;
+        facts::size_mention(&fold(earlier))
+    })
+}
+
+/// The context to carry on: what the shopper named (not the location or the locale).
+fn context_of(
+    country: Option<&(String, CountrySource)>,
+    size: Option<&(&'static str, String)>,
+) -> ConversationContext {
+    ConversationContext {
+        country: country
+            .filter(|(_, from)| matches!(from, CountrySource::Text | CountrySource::Conversation))
+            .map(|(code, _)| code.clone()),
+        size: size.map(|(system, value)| format!("{system} {value}")),
+    }
 }
 
 /// The shipping country: named in the text, else earlier in the conversation, else the

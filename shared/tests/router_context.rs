@@ -122,3 +122,33 @@ fn a_forged_or_unknown_context_country_is_ignored() {
     );
     assert_eq!(d.country, Some(("US".into(), CountrySource::Request)));
 }
+
+#[test]
+fn a_retry_gets_the_context_the_first_attempt_got() {
+    let site = site();
+    for (text, context) in [
+        ("¿cuánto tarda el envío a México?", None),
+        (
+            "¿y los aranceles?",
+            Some(ConversationContext {
+                country: Some("MX".into()),
+                size: None,
+            }),
+        ),
+        ("do you have the sneakers in us 9?", None),
+        ("how long does shipping take?", None),
+    ] {
+        let mut req: ChatRequest = serde_json::from_value(serde_json::json!({
+            "v": 1, "site": "demo", "conversation_id": "c", "client_message_id": "m",
+            "text": text, "locale": "es-US", "country": "US",
+        }))
+        .expect("a valid ChatRequest");
+        req.context = context;
+        let routed = route(&site, &req, NOW).context;
+        assert_eq!(
+            ferry_shared::router::conversation_context(&req),
+            routed,
+            "{text}"
+        );
+    }
+}
