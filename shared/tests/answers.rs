@@ -44,38 +44,27 @@ struct Row {
 }
 
 fn rows_in(dir: &str, every_language: bool) -> Vec<Row> {
-    let mut out = Vec::new();
-    for lang in LANGUAGES {
-        let path = format!("{dir}/{lang}.tsv");
-        if !every_language && !std::path::Path::new(&path).exists() {
-            continue;
-        }
-        let data = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        for (n, line) in data.lines().enumerate().skip(1) {
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let Some((topic, text)) = line.split_once('\t') else {
-                panic!("{path}:{}: expected topic<TAB>text", n + 1);
+    corpus::lines(dir, LANGUAGES, every_language)
+        .into_iter()
+        .map(|(lang, line)| {
+            let (path, n) = (&line.path, line.number);
+            let Some((topic, text)) = line.text.split_once('\t') else {
+                panic!("{path}:{n}: expected topic<TAB>text");
             };
             let topic = match topic {
                 "-" => None,
                 name => Some(Topic::parse(name).unwrap_or_else(|| {
-                    panic!(
-                        "{path}:{}: unknown topic {name:?}; use a topic name or `-`",
-                        n + 1
-                    )
+                    panic!("{path}:{n}: unknown topic {name:?}; use a topic name or `-`")
                 })),
             };
-            out.push(Row {
+            Row {
                 lang,
                 topic,
                 text: text.to_string(),
-                line: n + 1,
-            });
-        }
-    }
-    out
+                line: n,
+            }
+        })
+        .collect()
 }
 
 #[derive(Default, Clone, Copy)]

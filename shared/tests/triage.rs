@@ -51,38 +51,29 @@ fn rows() -> Vec<Row> {
 
 /// The rows of `<dir>/<lang>.tsv`; a missing file is an error when `every_language`.
 fn rows_in(dir: &str, every_language: bool) -> Vec<Row> {
-    let mut out = Vec::new();
-    for lang in lexicon::languages() {
-        let code = lang.as_str();
-        let path = format!("{dir}/{code}.tsv");
-        if !every_language && !std::path::Path::new(&path).exists() {
-            continue;
-        }
-        let data = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        for (n, line) in data.lines().enumerate().skip(1) {
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let mut cols = line.splitn(3, '\t');
+    let langs: Vec<&'static str> = lexicon::languages().map(|l| l.as_str()).collect();
+    corpus::lines(dir, langs, every_language)
+        .into_iter()
+        .map(|(lang, line)| {
+            let (path, n) = (&line.path, line.number);
+            let mut cols = line.text.splitn(3, '\t');
             let (Some(class), Some(reason), Some(text)) = (cols.next(), cols.next(), cols.next())
             else {
-                panic!("{path}:{}: expected class<TAB>reason<TAB>text", n + 1);
+                panic!("{path}:{n}: expected class<TAB>reason<TAB>text");
             };
             assert!(
                 CLASSES.contains(&class),
-                "{path}:{}: unknown class {class:?}; use one of {CLASSES:?}",
-                n + 1
+                "{path}:{n}: unknown class {class:?}; use one of {CLASSES:?}"
             );
-            out.push(Row {
-                lang: code,
+            Row {
+                lang,
                 class: class.to_string(),
                 reason: reason.to_string(),
                 text: text.to_string(),
-                line: n + 1,
-            });
-        }
-    }
-    out
+                line: n,
+            }
+        })
+        .collect()
 }
 
 const CLASSES: [&str; 8] = [
