@@ -92,6 +92,8 @@ const CLOSING_MAX_OTHER: usize = 10;
 /// The shortest thanks or goodbye term, in bytes of the word form, that makes a closing
 /// ("merci", "danke", "thank you", "спасибо", "谢谢"; not "ok", "ty", "bye").
 const CLOSING_MIN_BYTES: usize = 5;
+/// The most words of a name that may sign a closing ([`Lexicon::closing`]).
+const SIGNATURE_MAX_WORDS: usize = 3;
 /// A message of nothing but these is an acknowledgement.
 const THANKS_EMOJI: &[char] = &[
     '👍', '🙏', '❤', '♥', '😊', '🙂', '👌', '✅', '😀', '😁', '😃', '🥰', '😍', '☺', '💯', '👏',
@@ -620,4 +622,54 @@ impl Lexicon {
     pub fn reply(&self, kind: SmallTalk, lang: LangCode) -> Option<&str> {
         self.replies.get(&(lang, kind)).map(String::as_str)
     }
+}
+
+/// `folded` without the name that may sign it ("Met vriendelijke groet, Jan", "Thanks a lot
+/// for your help! Maria Lopez"): one reading per possible name, the shortest first, each cutting
+/// the last one to [`SIGNATURE_MAX_WORDS`] words of `raw` when they are capitalised (two letters
+/// or more, the rest lower case, in a cased script; German nouns are capitalised too, hence
+/// every length), keeping at least the first word. Empty when `raw` ends with no such word. A
+/// longer capitalised run is a shouted sentence, not a name. The router reads small talk in
+/// them only when no rule fired on the whole message.
+pub fn unsigned(folded: &str, raw: &str) -> Vec<String> {
+    let is_word_char = |c: char| c.is_alphabetic() || c == '\'' || c == '-';
+    let name = |w: &str| {
+        let mut chars = w.chars();
+        chars.next().is_some_and(char::is_uppercase)
+            && w.chars().count() >= 2
+            && chars.all(|c| c.is_lowercase() || c == '\'' || c == '-')
+    };
+    let words = |t: &str| -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        let mut start = None;
+        for (i, c) in t.char_indices().chain([(t.len(), ' ')]) {
+            match (is_word_char(c), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    let w = &t[s..i];
+                    if w.chars().any(char::is_alphabetic) {
+                        out.push((s, w.to_string()));
+                    }
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        out
+    };
+    let raw_words = words(raw);
+    let run = raw_words.iter().rev().take_while(|(_, w)| name(w)).count();
+    let folded_words = words(folded);
+    // Folding keeps the words and their order (it changes letters, not word boundaries).
+    if run > SIGNATURE_MAX_WORDS || folded_words.len() != raw_words.len() {
+        return Vec::new();
+    }
+    // "Thanks, Jan": the first word is the message, however it is written.
+    let run = run.min(raw_words.len().saturating_sub(1));
+    (1..=run)
+        .map(|k| {
+            let cut = folded_words[folded_words.len() - k].0;
+            folded[..cut].trim_end().to_string()
+        })
+        .collect()
 }

@@ -278,19 +278,31 @@ pub fn route_in_conversation(
     let asks = req.text.contains(['?', '？', '؟']);
     // Bot terms are question shapes ("am i talking to a real person", "bot oder mensch"): a
     // shopper asking who answers is small talk even without a question mark.
-    let talk = lexicon
-        .small_talk(&text)
-        .filter(|talk| {
-            !asks_for_person
-                || talk.kind == SmallTalk::Bot
-                || req.text.trim_end().ends_with(['?', '？', '؟'])
-        })
-        // A longer thanks or goodbye counts when nothing else speaks for the message.
-        .or_else(|| {
-            (fired.is_empty() && !asks)
-                .then(|| lexicon.closing(&text))
-                .flatten()
-        });
+    let read_talk = |text: &str| {
+        lexicon
+            .small_talk(text)
+            .filter(|talk| {
+                !asks_for_person
+                    || talk.kind == SmallTalk::Bot
+                    || req.text.trim_end().ends_with(['?', '？', '؟'])
+            })
+            // A longer thanks or goodbye counts when nothing else speaks for the message.
+            .or_else(|| {
+                (fired.is_empty() && !asks)
+                    .then(|| lexicon.closing(text))
+                    .flatten()
+            })
+    };
+    // Signed with a name ("Met vriendelijke groet, Jan"): small talk without it, when no rule
+    // read anything in the whole message.
+    let talk = read_talk(&text).or_else(|| {
+        let signed = if fired.is_empty() {
+            lexicon::unsigned(&text, &req.text)
+        } else {
+            Vec::new()
+        };
+        signed.iter().find_map(|unsigned| read_talk(unsigned))
+    });
     if urgency.level <= Urgency::Normal
         && complaint.is_none()
         && let Some(talk) = talk

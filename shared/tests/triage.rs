@@ -438,6 +438,13 @@ fn a_longer_closing_is_small_talk_but_a_request_framed_by_thanks_is_not() {
         "Muchísimas gracias por su amabilidad y paciencia, que Dios le bendiga.",
         "Dziękuję bardzo za pomoc, życzę miłego dnia i do widzenia",
         "麻烦您了，祝您工作顺利，再见",
+        // Signed with a name.
+        "Met vriendelijke groet, Jan",
+        "Thanks a lot for your help! Maria Lopez",
+        "Vielen Dank und schöne Grüße\nKlaus",
+        "Merci beaucoup, bonne journée. Élodie",
+        "Thanks, Jan",
+        "Hola, buenas tardes. Ana María",
     ] {
         let d = decide(&site, text, None);
         assert!(small_talk(&d), "{text}: {d:?}");
@@ -451,6 +458,12 @@ fn a_longer_closing_is_small_talk_but_a_request_framed_by_thanks_is_not() {
         "ok thanks, I still need help with my order",
         "thanks! my order 4411 hasn't shipped, thanks",
         "thank you, is it waterproof? thanks",
+        // Words after the thanks that are not a name.
+        "thanks a lot, call me back",
+        "Thanks a lot, I Need A Refund For Order",
+        "Vielen Dank, bitte zurückrufen",
+        "Thanks, Where Is My Order",
+        "Hi, Shipping To Brazil",
     ] {
         let d = decide(&site, text, None);
         assert!(!small_talk(&d), "{text}: {d:?}");
