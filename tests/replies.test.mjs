@@ -113,7 +113,7 @@ describe('agent replies', () => {
 
   /// A handoff to the helpdesk, as the helpdesk received it (the payload carries the ticket).
   async function helpdeskHandoff() {
-    const res = await chat(worker.base, { text: 'My parcel never arrived, please check', contact: { email: 'shopper@example.com' } });
+    const res = await chat(worker.base, { text: 'My parcel is lost, please check', contact: { email: 'shopper@example.com' } });
     assert.equal(res.json.reply?.kind, 'handoff', JSON.stringify(res.json));
     const delivered = await receiver.waitFor((r) => r.body?.ticket === res.json.reply.ticket && r.url === '/handoffs');
     return { ticket: delivered.body.ticket, conversation: res.request.conversation_id };

@@ -417,7 +417,9 @@ async fn post(
     {
         let message = slack_message(site, payload);
         let timeout = settings.timeout_ms;
-        return slack_api::deliver(env, app, &token, message, &payload.id, &dest.name, timeout)
+        let update = webhook_id != payload.id;
+        let delivery = (payload.id.as_str(), dest.name.as_str(), update);
+        return slack_api::deliver(env, app, &token, message, delivery, timeout)
             .await
             .map_err(|f| Failure {
                 status: f.status,

@@ -73,24 +73,29 @@ fn call(
 
 /// Posts `message` (Block Kit) to the app's channel for one delivery, and records the
 /// message's channel and `ts` on it. A delivery that already has a message is not posted
-/// again (the queue delivers at least once).
+/// again (the queue delivers at least once); an `update` of it (the shopper's email came
+/// later) is posted in its thread.
 pub async fn deliver(
     env: &Env,
     app: &SlackApp,
     token: &str,
     mut message: Value,
-    handoff_id: &str,
-    destination: &str,
+    (handoff_id, destination, update): (&str, &str, bool),
     timeout_ms: u32,
 ) -> Result<u16, Failure> {
-    if reply_store::slack_message(env, handoff_id, destination)
+    let posted = reply_store::slack_message(env, handoff_id, destination)
         .await
-        .map_err(Failure::local)?
-        .is_some()
-    {
-        return Ok(200);
-    }
+        .map_err(Failure::local)?;
     message["channel"] = Value::String(app.channel.clone());
+    match posted {
+        Some((channel, ts)) if update => {
+            message["channel"] = Value::String(channel);
+            message["thread_ts"] = Value::String(ts);
+        }
+        Some(_) => return Ok(200),
+        None => {}
+    }
+    let first = message.get("thread_ts").is_none();
     let request = call(
         env,
         Method::Post,
@@ -135,9 +140,11 @@ pub async fn deliver(
             "chat.postMessage: no channel or ts in the answer",
         ));
     };
-    reply_store::set_slack_message(env, handoff_id, destination, &channel, &ts)
-        .await
-        .map_err(Failure::local)?;
+    if first {
+        reply_store::set_slack_message(env, handoff_id, destination, &channel, &ts)
+            .await
+            .map_err(Failure::local)?;
+    }
     Ok(status)
 }
 
