@@ -32,6 +32,15 @@ fn slacks_worked_example() {
     );
 }
 
+/// (secret, timestamp, signature, body, expected)
+type Case<'a> = (
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    &'a [u8],
+    Result<(), SignatureError>,
+);
+
 #[test]
 fn verification_table() {
     let body = DOC_BODY.as_bytes();
@@ -44,13 +53,7 @@ fn verification_table() {
     let old_sig = sign(DOC_SECRET, &old, body);
     let new_sig = sign(DOC_SECRET, &new, body);
     // (secret, timestamp, signature, body, expected)
-    let cases: Vec<(
-        &str,
-        Option<&str>,
-        Option<&str>,
-        &[u8],
-        Result<(), SignatureError>,
-    )> = vec![
+    let cases: Vec<Case> = vec![
         // valid, hex in either case, at the window's edge
         (DOC_SECRET, Some(DOC_TS), Some(DOC_SIG), body, Ok(())),
         (DOC_SECRET, Some(DOC_TS), Some(&upper), body, Ok(())),
