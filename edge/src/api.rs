@@ -7,7 +7,7 @@ use worker::{Date, Env, Method, Request, Response};
 use crate::error::ApiError;
 use crate::guard::{self, Client};
 use crate::sites::{self, Lookup};
-use crate::{chat, contact, store};
+use crate::{chat, contact, replies, slack_events, store};
 
 /// What [`handle`] gives `lib.rs`: the response (or the error to map), and for `/v1/` paths
 /// the storefront origin to answer CORS for, when the site allows it.
@@ -80,6 +80,38 @@ async fn route(
             Ok(no_store(Response::from_json(&response)?)?)
         }
         ("/v1/contact", _) => Err(ApiError::MethodNotAllowed { allow: "POST" }),
+        // Server to server (a helpdesk, Slack): signed, no CORS.
+        ("/v1/replies", Method::Post) => {
+            let body = read_body(req).await?;
+            replies::post(req, &body, env).await
+        }
+        ("/v1/slack/events", Method::Post) => {
+            let body = read_body(req).await?;
+            slack_events::post(req, &body, env).await
+        }
+        ("/v1/replies" | "/v1/slack/events", _) => {
+            Err(ApiError::MethodNotAllowed { allow: "POST" })
+        }
+        ("/v1/messages", Method::Get | Method::Head) => {
+            let id = query_site(req)?.ok_or_else(|| {
+                ApiError::BadRequest(
+                    "`site`: query parameter is required, e.g. /v1/messages?site=demo&conversation=…"
+                        .into(),
+                )
+            })?;
+            let site = sites::site_or_error(&id)?;
+            *cors = allow_origin(req, site)?;
+            replies::messages(req, site, env).await
+        }
+        ("/v1/messages", Method::Options) => {
+            let mut response = preflight(req, cors, "GET, HEAD")?;
+            response.headers_mut().set(
+                "access-control-allow-headers",
+                "content-type, if-none-match",
+            )?;
+            Ok(response)
+        }
+        ("/v1/messages", _) => Err(ApiError::MethodNotAllowed { allow: "GET, HEAD" }),
         _ => Err(ApiError::NotFound(path.to_string())),
     }
 }

@@ -27,6 +27,7 @@ use worker::{
 };
 
 use crate::sites::{self, Lookup};
+use crate::slack_api;
 use crate::store::{self, DeliveryUpdate};
 
 /// One queue message.
@@ -379,6 +380,26 @@ impl Failure {
     }
 }
 
+/// A handoff as a Slack message (Block Kit), the reply-by time in the shop's zone.
+fn slack_message(site: &CompiledSite, payload: &HandoffPayload) -> serde_json::Value {
+    let tz = site.hours.tz_name();
+    let reply_by = format!(
+        "{} ({tz})",
+        ferry_shared::hours::format_local(
+            payload.reply_by,
+            now(),
+            Some(tz),
+            ferry_shared::lang::LangCode::En,
+        )
+    );
+    let transcript: Vec<(String, String)> = payload
+        .transcript
+        .iter()
+        .map(|l| (l.role.clone(), l.text.clone()))
+        .collect();
+    slack::block_kit(payload, &reply_by, &transcript)
+}
+
 /// One POST to one destination, in its format, signed when it names a secret that is set.
 async fn post(
     env: &Env,
@@ -388,6 +409,24 @@ async fn post(
     payload: &HandoffPayload,
     webhook_id: &str,
 ) -> Result<u16, Failure> {
+    // A Slack app with its bot token set: `chat.postMessage`, so agents can reply in the thread.
+    if let Some((app, token)) = dest
+        .slack_app
+        .as_ref()
+        .and_then(|app| slack_api::bot_token(env, app).map(|t| (app, t)))
+    {
+        let message = slack_message(site, payload);
+        let timeout = settings.timeout_ms;
+        let update = webhook_id != payload.id;
+        let delivery = (payload.id.as_str(), dest.name.as_str(), update);
+        return slack_api::deliver(env, app, &token, message, delivery, timeout)
+            .await
+            .map_err(|f| Failure {
+                status: f.status,
+                retry_after: f.retry_after,
+                error: f.error,
+            });
+    }
     let url = match &dest.url {
         UrlSource::Literal(url) => url.clone(),
         UrlSource::Var(name) => env.var(name).map(|v| v.to_string()).map_err(|_| {
@@ -399,24 +438,7 @@ async fn post(
     };
     let body = match dest.format {
         Format::Json => serde_json::to_string(payload),
-        Format::Slack => {
-            let tz = site.hours.tz_name();
-            let reply_by = format!(
-                "{} ({tz})",
-                ferry_shared::hours::format_local(
-                    payload.reply_by,
-                    now(),
-                    Some(tz),
-                    ferry_shared::lang::LangCode::En,
-                )
-            );
-            let transcript: Vec<(String, String)> = payload
-                .transcript
-                .iter()
-                .map(|l| (l.role.clone(), l.text.clone()))
-                .collect();
-            serde_json::to_string(&slack::block_kit(payload, &reply_by, &transcript))
-        }
+        Format::Slack => serde_json::to_string(&slack_message(site, payload)),
     }
     .map_err(Failure::local)?;
 

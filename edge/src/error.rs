@@ -26,6 +26,8 @@ pub enum ApiError {
     ChallengeRequired,
     /// 403: the token was invalid, expired or used before.
     ChallengeFailed(String),
+    /// 401: a signed request (a reply, a Slack event) that does not verify; nothing stored.
+    Unauthorized(String),
     /// 503: storage or the queue failed; the client retries with the same ids.
     Unavailable { what: &'static str, detail: String },
     /// 500: a bug. Logged in full, reported in general terms.
@@ -89,6 +91,7 @@ impl ApiError {
                     .to_string(),
             ),
             ApiError::ChallengeFailed(m) => (ErrorCode::ChallengeFailed, m.clone()),
+            ApiError::Unauthorized(m) => (ErrorCode::Unauthorized, m.clone()),
             ApiError::Unavailable { what, detail } => {
                 console_error!("503 {what}: {detail}");
                 (

@@ -8,8 +8,12 @@ mod contact;
 mod delivery;
 mod error;
 mod guard;
+mod replies;
+mod reply_store;
 mod retention;
 mod sites;
+mod slack_api;
+mod slack_events;
 mod store;
 
 use worker::{
@@ -38,7 +42,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     }
     if let Some(origin) = answer.cors {
         headers.set("access-control-allow-origin", &origin)?;
-        headers.set("access-control-expose-headers", "Retry-After")?;
+        headers.set("access-control-expose-headers", "Retry-After, ETag")?;
     }
     Ok(response)
 }

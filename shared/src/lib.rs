@@ -52,6 +52,7 @@ macro_rules! named_enum {
 pub mod language;
 pub mod markup;
 pub mod mask;
+pub mod reply;
 pub mod status;
 pub mod topic;
 pub mod wire;
@@ -86,6 +87,8 @@ pub mod router;
 pub mod site;
 #[cfg(feature = "router")]
 pub mod slack;
+#[cfg(feature = "webhook")]
+pub mod slack_events;
 #[cfg(feature = "router")]
 pub mod typo;
 #[cfg(feature = "router")]

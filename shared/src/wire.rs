@@ -290,6 +290,9 @@ pub enum ErrorCode {
     ChallengeRequired,
     /// 403: the Turnstile token was invalid, expired or used before.
     ChallengeFailed,
+    /// 401: a signed request (a reply, a Slack event) whose signature is missing, forged or
+    /// expired, or whose id was used before for other content.
+    Unauthorized,
     /// 503: storage or the queue failed; retry the same request.
     Unavailable,
     /// 500: a bug on the server's side.
@@ -301,7 +304,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in declaration order (`Unknown` last).
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::BadRequest,
         ErrorCode::TooLarge,
         ErrorCode::UnknownSite,
@@ -312,6 +315,7 @@ impl ErrorCode {
         ErrorCode::HandoffLimit,
         ErrorCode::ChallengeRequired,
         ErrorCode::ChallengeFailed,
+        ErrorCode::Unauthorized,
         ErrorCode::Unavailable,
         ErrorCode::Internal,
         ErrorCode::Unknown,
@@ -330,6 +334,7 @@ impl ErrorCode {
             ErrorCode::HandoffLimit => "handoff_limit",
             ErrorCode::ChallengeRequired => "challenge_required",
             ErrorCode::ChallengeFailed => "challenge_failed",
+            ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
             ErrorCode::Unknown => "unknown",
@@ -348,6 +353,7 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         match self {
             ErrorCode::BadRequest => 400,
+            ErrorCode::Unauthorized => 401,
             ErrorCode::TooLarge => 413,
             ErrorCode::UnknownSite | ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,

@@ -82,6 +82,22 @@ pub(super) struct DestinationFile {
     /// The Worker secret holding this destination's `whsec_…` signing key(s).
     #[serde(default)]
     pub(super) secret: Option<Spanned<String>>,
+    /// Slack only: the Worker secret with the app's bot token (`xoxb-…`). When it is set,
+    /// handoffs are posted with `chat.postMessage` (so agents can reply in the thread);
+    /// unset, the incoming webhook at `url` is used.
+    #[serde(default)]
+    pub(super) bot_token: Option<Spanned<String>>,
+    /// Slack only, with `bot_token`: the channel to post in (an id such as `C0123ABCD`).
+    #[serde(default)]
+    pub(super) channel: Option<Spanned<String>>,
+    /// Slack only, with `bot_token`: the Worker secret with the app's signing secret, which
+    /// signs the Events API requests that bring thread replies back.
+    #[serde(default)]
+    pub(super) signing_secret: Option<Spanned<String>>,
+    /// The name the shopper sees on replies from this destination (Slack: instead of the
+    /// replying member's own name).
+    #[serde(default)]
+    pub(super) agent_name: Option<Spanned<String>>,
 }
 
 /// Which destinations a handoff goes to: `[[route]]`, first match wins.

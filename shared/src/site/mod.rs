@@ -41,7 +41,25 @@ pub struct Destination {
     pub url: UrlSource,
     pub format: Format,
     /// Name of the Worker secret with the signing key(s); `None`: deliveries are unsigned.
+    /// The Reply API (`POST /v1/replies`) verifies replies from this destination with it.
     pub secret: Option<String>,
+    /// A Slack app (bot token, channel) instead of an incoming webhook, when configured.
+    pub slack_app: Option<SlackApp>,
+    /// The name shoppers see on replies from this destination, when the site sets one.
+    pub agent_name: Option<String>,
+}
+
+/// A Slack destination posting through the Web API (`chat.postMessage`), so that agents can
+/// answer in the message's thread (the Events API brings the replies back).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlackApp {
+    /// Name of the Worker secret with the bot token; while it is unset or empty, the
+    /// destination's incoming webhook URL is used instead.
+    pub bot_token: String,
+    /// The channel to post in.
+    pub channel: String,
+    /// Name of the Worker secret with the app's signing secret (thread replies).
+    pub signing_secret: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -95,6 +95,8 @@ impl Loader<'_> {
                 url: UrlSource::Var("WEBHOOK_URL".into()),
                 format: Format::Json,
                 secret: Some("WEBHOOK_SECRET".into()),
+                slack_app: None,
+                agent_name: None,
             };
             return Ok((
                 vec![default],
@@ -159,11 +161,22 @@ impl Loader<'_> {
                 Some(s) => return self.err(s.span(), None, "secret must name a Worker secret in CAPITALS (set it with `wrangler secret put NAME`)".into()),
                 None => None,
             };
+            let slack_app =
+                self.slack_app(format, d.bot_token, d.channel, d.signing_secret, &var_name)?;
+            let agent_name = match d.agent_name {
+                Some(n) => match crate::reply::clean_agent_name(n.get_ref()) {
+                    Ok(name) => Some(name),
+                    Err(why) => return self.err(n.span(), None, format!("agent_name {why}")),
+                },
+                None => None,
+            };
             destinations.push(Destination {
                 name,
                 url,
                 format,
                 secret,
+                slack_app,
+                agent_name,
             });
         }
         let mut routes = Vec::new();
@@ -238,5 +251,79 @@ impl Loader<'_> {
             return self.err(0..0, None, "add a catch-all [[route]] (only `to = [...]`) so that no handoff is left without a destination".into());
         }
         Ok((destinations, routes))
+    }
+
+    /// A Slack destination's app settings: `bot_token` and `channel` together, only with
+    /// `format = "slack"`; `signing_secret` only with them.
+    fn slack_app(
+        &self,
+        format: Format,
+        bot_token: Option<Spanned<String>>,
+        channel: Option<Spanned<String>>,
+        signing_secret: Option<Spanned<String>>,
+        var_name: &dyn Fn(&str) -> bool,
+    ) -> Result<Option<SlackApp>, LoadError> {
+        let secret_name = |s: Spanned<String>, what: &str| {
+            if var_name(s.get_ref()) {
+                Ok(s.into_inner())
+            } else {
+                self.err(
+                    s.span(),
+                    None,
+                    format!("{what} must name a Worker secret in CAPITALS (set it with `wrangler secret put NAME`)"),
+                )
+            }
+        };
+        match (bot_token, channel) {
+            (None, None) => match signing_secret {
+                Some(s) => self.err(
+                    s.span(),
+                    None,
+                    "signing_secret needs bot_token and channel: thread replies come back only for messages the app posted".into(),
+                ),
+                None => Ok(None),
+            },
+            (Some(token), Some(channel)) => {
+                if format != Format::Slack {
+                    return self.err(
+                        token.span(),
+                        None,
+                        "bot_token is for Slack destinations: add format = \"slack\"".into(),
+                    );
+                }
+                let ok_channel = |c: &str| {
+                    let id = c.strip_prefix('#').unwrap_or(c);
+                    (1..=80).contains(&id.len())
+                        && id
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+                };
+                if !ok_channel(channel.get_ref()) {
+                    return self.err(
+                        channel.span(),
+                        None,
+                        "channel must be a Slack channel id such as C0123ABCD (or #name)".into(),
+                    );
+                }
+                Ok(Some(SlackApp {
+                    bot_token: secret_name(token, "bot_token")?,
+                    channel: channel.into_inner(),
+                    signing_secret: signing_secret
+                        .map(|s| secret_name(s, "signing_secret"))
+                        .transpose()?,
+                }))
+            }
+            (Some(token), None) => self.err(
+                token.span(),
+                None,
+                "bot_token needs channel = \"C…\" (the channel id to post in)".into(),
+            ),
+            (None, Some(channel)) => self.err(
+                channel.span(),
+                None,
+                "channel needs bot_token = \"NAME\" (the Worker secret with the bot token)"
+                    .into(),
+            ),
+        }
     }
 }
