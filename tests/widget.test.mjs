@@ -33,17 +33,12 @@ const Q_PERSON_DE = 'Können Sie meine Initialen auf das Leinenhemd sticken, das
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-/// The panel's own words for a language, read from widget/src/i18n/mod.rs (plain string fields
-/// only), so the test follows the translations instead of copying them.
+/// The panel's own words for a language, read from its table widget/i18n/<code>.json (plain
+/// texts), so the test follows the translations instead of copying them.
 function ui(code) {
-  const src = readFileSync(path.join(ROOT, 'widget/src/i18n/mod.rs'), 'utf8');
-  const block = src.match(new RegExp(`pub static ${code.toUpperCase()}: Ui = Ui \\{([\\s\\S]*?)\\n\\};`));
-  assert.ok(block, `widget/src/i18n/mod.rs has no table ${code.toUpperCase()}`);
-  const out = {};
-  for (const [, key, value] of block[1].matchAll(/^ {4}(\w+): "((?:[^"\\]|\\.)*)",$/gm)) {
-    try { out[key] = JSON.parse(`"${value}"`); } catch { out[key] = value; }
-  }
-  return out;
+  const file = path.join(ROOT, 'widget/i18n', `${code}.json`);
+  const table = JSON.parse(readFileSync(file, 'utf8'));
+  return Object.fromEntries(Object.entries(table).filter(([, value]) => typeof value === 'string'));
 }
 
 /// An answer's text as the shopper reads it: the markup of widget/src/rich.rs removed.
@@ -85,7 +80,11 @@ async function newPage(context) {
   page.contactRequests = [];
   page.on('pageerror', (e) => page.errors.push(e.stack ?? e.message));
   page.chatUrls = [];
+  // The panel's word tables fetched (`widget/<version>/i18n/<code>.json`), by code.
+  page.tables = [];
   page.on('request', (r) => {
+    const table = new URL(r.url()).pathname.match(/\/i18n\/([a-z]+)\.json$/);
+    if (table) page.tables.push(table[1]);
     if (r.method() !== 'POST') return;
     const url = new URL(r.url());
     if (url.pathname === '/v1/chat') {
@@ -263,6 +262,7 @@ describe('storefront widget in Chromium', () => {
       assert.equal(await bubble.getAttribute('lang'), response.reply.language, 'the bubble is marked with its own language');
       assert.equal(await panel.getAttribute('lang'), 'he', 'the panel keeps the shopper\'s language');
       assert.equal(await page.locator('.ferry-input').getAttribute('placeholder'), he.placeholder);
+      assert.deepEqual(page.tables, ['he'], 'only the shopper\'s table is downloaded');
     });
   });
 
@@ -315,6 +315,7 @@ describe('storefront widget in Chromium', () => {
       assert.equal(await page.locator('.ferry-close').getAttribute('aria-label'), de.close);
       assert.ok((await page.locator('.ferry-status-text').textContent()).startsWith(`${away ? de.away : de.online} · `),
         'the status line is in German too');
+      assert.deepEqual(page.tables, ['pt', 'de'], 'each table is fetched once, when the panel speaks it');
       // The earlier messages are still there.
       assert.equal(await page.locator(SHOPPER).count(), 2);
       assert.equal(await page.locator(BOT).count(), 2);

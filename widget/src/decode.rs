@@ -277,38 +277,40 @@ fn entry<J: Json>(json: &J) -> Option<Entry> {
     })
 }
 
+/// Natively (tests, tools) the parsed value is serde_json's.
+#[cfg(not(target_arch = "wasm32"))]
+impl Json for serde_json::Value {
+    fn get(&self, key: &str) -> Option<serde_json::Value> {
+        self.as_object()?.get(key).filter(|v| !v.is_null()).cloned()
+    }
+    fn string(&self) -> Option<String> {
+        self.as_str().map(str::to_string)
+    }
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+    fn items(&self) -> Option<Vec<serde_json::Value>> {
+        self.as_array().cloned()
+    }
+    fn members(&self) -> Option<Vec<(String, serde_json::Value)>> {
+        Some(
+            self.as_object()?
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use ferry_shared::wire::{ErrorBody, ErrorDetail};
     use serde_json::{Value, json};
 
     use super::*;
-
-    impl Json for Value {
-        fn get(&self, key: &str) -> Option<Value> {
-            self.as_object()?.get(key).filter(|v| !v.is_null()).cloned()
-        }
-        fn string(&self) -> Option<String> {
-            self.as_str().map(str::to_string)
-        }
-        fn number(&self) -> Option<f64> {
-            self.as_f64()
-        }
-        fn boolean(&self) -> Option<bool> {
-            self.as_bool()
-        }
-        fn items(&self) -> Option<Vec<Value>> {
-            self.as_array().cloned()
-        }
-        fn members(&self) -> Option<Vec<(String, Value)>> {
-            Some(
-                self.as_object()?
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            )
-        }
-    }
 
     fn value<T: serde::Serialize>(t: &T) -> Value {
         serde_json::to_value(t).expect("serializes")

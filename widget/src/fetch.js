@@ -13,3 +13,9 @@ export function ferryFetch(method, url, json, timeoutMs, done) {
     });
   }, function () { done(0, null, null); });
 }
+
+// The URL of a file beside the module: wasm-bindgen puts this snippet in
+// `<module dir>/snippets/<crate>/src/fetch.js`.
+export function ferryAsset(path) {
+  return new URL('../../../' + path, import.meta.url).href;
+}

@@ -4,7 +4,8 @@
 //! This file is the runtime and the JS API; it owns no decisions and no DOM:
 //! - [`model`]: state, messages and `update` (pure, unit-tested natively);
 //! - [`view`]: the DOM inside the loader's ShadowRoot;
-//! - [`net`]: `fetch` to the edge; [`decode`]: its JSON into the wire types;
+//! - [`net`]: `fetch` to the edge; [`decode`]: its JSON into the wire types, [`encode`]:
+//!   the requests and the stored log as JSON;
 //!   [`storage`]: `localStorage`; [`browser`]: ids, locale, time zone and time formatting;
 //!   [`i18n`]: the panel's own words; [`rich`]: the markup of answers.
 //!
@@ -32,6 +33,7 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
 
 pub mod browser;
 pub mod decode;
+pub mod encode;
 pub mod i18n;
 pub mod model;
 pub mod net;
@@ -48,7 +50,8 @@ use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::ShadowRoot;
 
-use crate::model::{Cmd, Event, Model, Msg, is_id, update};
+use crate::i18n::{Tables, Ui};
+use crate::model::{Cmd, Event, Model, Msg, is_id, ui_code, update};
 use crate::view::View;
 
 struct App {
@@ -179,6 +182,15 @@ impl App {
                 }
             }
             Cmd::Warn(text) => web_sys::console::warn_1(&text.into()),
+            Cmd::LoadUi(code) => net::ui_table(
+                code,
+                Box::new(move |table| {
+                    dispatch(match table {
+                        Ok(table) => Msg::UiLoaded(Box::new(table)),
+                        Err(_) => Msg::UiFailed(code),
+                    });
+                }),
+            ),
         }
     }
 }
@@ -226,6 +238,10 @@ fn config_msg(result: Result<ferry_shared::wire::WidgetConfig, model::Failure>) 
 /// overrides the browser language (`data-lang`); `emit(name, detail)` hears the widget's
 /// events.
 ///
+/// When the panel speaks a language other than English, its words are fetched first
+/// (`i18n/<code>.json` beside the module; English if that fails) and `mount` returns a
+/// promise that resolves once the panel is built: the loader waits for it, queueing calls.
+///
 /// Throws only if the panel cannot be built at all (no usable `crypto`, a bad `site`); the
 /// loader then shows its email fallback.
 #[wasm_bindgen]
@@ -236,13 +252,13 @@ pub fn mount(
     lang: Option<String>,
     emit: Option<Function>,
     open: Option<bool>,
-) -> Result<(), JsValue> {
+) -> Result<JsValue, JsValue> {
     let open = open.unwrap_or(true);
     if app().is_some() {
         if open {
             dispatch(Msg::Open);
         }
-        return Ok(());
+        return Ok(JsValue::UNDEFINED);
     }
     if !is_id(&site) {
         return Err(JsValue::from_str(
@@ -260,31 +276,89 @@ pub fn mount(
         .filter(|l| !l.trim().is_empty())
         .or_else(|| client.locale.clone())
         .unwrap_or_default();
-    let entries = storage::load_log(&site);
-    let model = Model::new(site, conversation_id, &requested_lang, client, entries);
-    let view = View::new(&root, Rc::new(dispatch))?;
-    let app = Rc::new(App {
+    let tables = Tables::new(Ui::english());
+    let start = Start {
+        root,
         api: api_origin.trim_end_matches('/').to_string(),
-        model: RefCell::new(model),
-        view,
-        queue: RefCell::new(VecDeque::new()),
-        busy: Cell::new(false),
+        site,
+        conversation_id,
+        requested_lang,
+        client,
         emit,
-        _online: connectivity_listeners(),
+        open,
+    };
+    let code = match ui_code(&start.requested_lang) {
+        Some(code) if tables.get(code).is_none() => code,
+        _ => return start.run(tables).map(|()| JsValue::UNDEFINED),
+    };
+    let mut start = Some((start, tables));
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        let Some((start, mut tables)) = start.take() else {
+            return;
+        };
+        net::ui_table(
+            code,
+            Box::new(move |table| {
+                if let Ok(table) = table {
+                    tables.add(table);
+                }
+                let _ = match start.run(tables) {
+                    Ok(()) => resolve.call0(&JsValue::NULL),
+                    Err(error) => reject.call1(&JsValue::NULL, &error),
+                };
+            }),
+        );
     });
-    APP.with(|slot| *slot.borrow_mut() = Some(app.clone()));
-    app.view.render(&app.model.borrow())?;
-    if open {
-        app.dispatch(Msg::Open);
+    Ok(promise.into())
+}
+
+/// What `mount` builds the panel from.
+struct Start {
+    root: ShadowRoot,
+    api: String,
+    site: String,
+    conversation_id: String,
+    requested_lang: String,
+    client: model::Client,
+    emit: Option<Function>,
+    open: bool,
+}
+
+impl Start {
+    fn run(self, tables: Tables) -> Result<(), JsValue> {
+        let entries = storage::load_log(&self.site);
+        let model = Model::new(
+            self.site,
+            self.conversation_id,
+            &self.requested_lang,
+            self.client,
+            entries,
+            tables,
+        );
+        let view = View::new(&self.root, Rc::new(dispatch))?;
+        let app = Rc::new(App {
+            api: self.api,
+            model: RefCell::new(model),
+            view,
+            queue: RefCell::new(VecDeque::new()),
+            busy: Cell::new(false),
+            emit: self.emit,
+            _online: connectivity_listeners(),
+        });
+        APP.with(|slot| *slot.borrow_mut() = Some(app.clone()));
+        app.view.render(&app.model.borrow())?;
+        if self.open {
+            app.dispatch(Msg::Open);
+        }
+        // Messages left unsent by the previous page go now, or when the network is back.
+        app.dispatch(if browser::online() {
+            Msg::Online
+        } else {
+            Msg::Offline
+        });
+        app.run(Cmd::FetchConfig);
+        Ok(())
     }
-    // Messages left unsent by the previous page go now, or when the network is back.
-    app.dispatch(if browser::online() {
-        Msg::Online
-    } else {
-        Msg::Offline
-    });
-    app.run(Cmd::FetchConfig);
-    Ok(())
 }
 
 /// `online` / `offline` on the window become [`Msg::Online`] / [`Msg::Offline`].

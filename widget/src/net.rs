@@ -16,8 +16,9 @@ use ferry_shared::wire::{
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::*;
 
-use crate::decode;
+use crate::i18n::{self, Ui};
 use crate::model::Failure;
+use crate::{decode, encode};
 
 /// A request that has not answered after this long is aborted and shown as retryable.
 const TIMEOUT_MS: u32 = 20_000;
@@ -26,6 +27,9 @@ const TIMEOUT_MS: u32 = 20_000;
 extern "C" {
     #[wasm_bindgen(js_name = ferryFetch)]
     fn ferry_fetch(method: &str, url: &str, json: Option<String>, timeout_ms: u32, done: &JsValue);
+    /// The URL of a file beside the module (`widget/<version>/<path>`).
+    #[wasm_bindgen(js_name = ferryAsset)]
+    fn ferry_asset(path: &str) -> String;
 }
 
 /// Where a result goes: called exactly once.
@@ -60,11 +64,21 @@ pub fn config(api: &str, site: &str, done: Done<WidgetConfig>) {
     );
 }
 
+/// The panel's words in `code`: `i18n/<code>.json` beside the module (static, cached).
+pub fn ui_table(code: &'static str, done: Done<Ui>) {
+    call(
+        "GET",
+        &ferry_asset(&["i18n/", code, ".json"].concat()),
+        None,
+        Box::new(move |body| done(body.and_then(|b| i18n::ui(&b, code).ok_or(Failure::Malformed)))),
+    );
+}
+
 /// Sends one shopper message; retries must pass the same request (same client message id).
 pub fn chat(api: &str, request: &ChatRequest, done: Done<ChatResponse>) {
     post(
         &endpoint(api, "chat", &request.site),
-        serde_json::to_string(request),
+        encode::chat_request(request),
         Box::new(|body| {
             done(body.and_then(|b| decode::chat_response(&b).ok_or(Failure::Malformed)))
         }),
@@ -75,18 +89,15 @@ pub fn chat(api: &str, request: &ChatRequest, done: Done<ChatResponse>) {
 pub fn contact(api: &str, request: &ContactRequest, done: Done<ContactResponse>) {
     post(
         &endpoint(api, "contact", &request.site),
-        serde_json::to_string(request),
+        encode::contact_request(request),
         Box::new(|body| {
             done(body.and_then(|b| decode::contact_response(&b).ok_or(Failure::Malformed)))
         }),
     );
 }
 
-fn post(url: &str, json: serde_json::Result<String>, done: Done<JsValue>) {
-    match json {
-        Ok(json) => call("POST", url, Some(json), done),
-        Err(_) => done(Err(Failure::Malformed)),
-    }
+fn post(url: &str, json: String, done: Done<JsValue>) {
+    call("POST", url, Some(json), done);
 }
 
 /// One fetch; `done` gets the parsed JSON body of a 2xx response or the failure.

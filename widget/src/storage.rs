@@ -10,7 +10,7 @@
 use std::cell::RefCell;
 
 use crate::model::{Entry, is_id};
-use crate::{browser, decode};
+use crate::{browser, decode, encode};
 
 thread_local! {
     /// The fallback store: a handful of keys, so a list (smaller in wasm than a hash map).
@@ -70,7 +70,5 @@ pub fn load_log(site: &str) -> Vec<Entry> {
 }
 
 pub fn save_log(site: &str, entries: &[Entry]) {
-    if let Ok(json) = serde_json::to_string(entries) {
-        set(&key(site, "log"), &json);
-    }
+    set(&key(site, "log"), &encode::entries(entries));
 }

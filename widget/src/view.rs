@@ -83,7 +83,7 @@ pub struct View {
 /// What the DOM currently shows, to diff the next model against.
 #[derive(Default)]
 struct Rendered {
-    ui: Option<&'static Ui>,
+    ui: Option<Rc<Ui>>,
     entries: Vec<Entry>,
     nodes: Vec<Element>,
     chips: Vec<String>,
@@ -394,18 +394,18 @@ impl View {
     /// Brings the DOM in line with `model`.
     pub fn render(&self, model: &Model) -> Result<(), JsValue> {
         let mut state = self.state.borrow_mut();
-        let ui = model.ui;
+        let ui = &model.ui;
         let settings = model.settings();
 
         let link_hosts = settings.map_or(&[][..], |s| s.link_hosts.as_slice());
-        let ui_changed = !state.ui.is_some_and(|shown| std::ptr::eq(shown, ui));
+        let ui_changed = !state.ui.as_ref().is_some_and(|shown| Rc::ptr_eq(shown, ui));
         if ui_changed || state.link_hosts != link_hosts {
             if ui_changed {
                 self.apply_ui(ui)?;
                 self.panel.set_attribute("lang", model.ui_lang)?;
                 self.panel
                     .set_attribute("dir", if model.rtl() { "rtl" } else { "ltr" })?;
-                state.ui = Some(ui);
+                state.ui = Some(ui.clone());
                 state.ui_lang = model.ui_lang;
                 state.status = None;
                 state.unread = usize::MAX;
@@ -435,7 +435,7 @@ impl View {
         }
 
         // Text is only rewritten when it changes: live regions announce every rewrite.
-        let title = settings.map_or(ui.title, |s| s.shop_name.as_str());
+        let title = settings.map_or(ui.title.as_str(), |s| s.shop_name.as_str());
         if state.title != title {
             self.title.set_text_content(Some(title));
             state.title = title.to_string();
@@ -516,7 +516,7 @@ impl View {
             if let Some(launcher) = self.launcher() {
                 let label = match model.unread {
                     0 => ui.open_chat.to_string(),
-                    n => format!("{} ({})", ui.open_chat, (ui.unread)(n)),
+                    n => format!("{} ({})", ui.open_chat, ui.unread(n)),
                 };
                 launcher.set_attribute("aria-label", &label)?;
             }
@@ -602,20 +602,20 @@ impl View {
     }
 
     fn apply_ui(&self, ui: &Ui) -> Result<(), JsValue> {
-        self.close.set_attribute("aria-label", ui.close)?;
-        self.log.set_attribute("aria-label", ui.log)?;
-        self.typing.set_attribute("title", ui.loading)?;
-        self.retry.set_text_content(Some(ui.retry));
-        self.chips.set_attribute("aria-label", ui.suggestions)?;
-        self.challenge_label.set_text_content(Some(ui.check));
-        self.label.set_text_content(Some(ui.input_label));
-        self.input.set_placeholder(ui.placeholder);
-        self.send.set_attribute("aria-label", ui.send)?;
+        self.close.set_attribute("aria-label", &ui.close)?;
+        self.log.set_attribute("aria-label", &ui.log)?;
+        self.typing.set_attribute("title", &ui.loading)?;
+        self.retry.set_text_content(Some(&ui.retry));
+        self.chips.set_attribute("aria-label", &ui.suggestions)?;
+        self.challenge_label.set_text_content(Some(&ui.check));
+        self.label.set_text_content(Some(&ui.input_label));
+        self.input.set_placeholder(&ui.placeholder);
+        self.send.set_attribute("aria-label", &ui.send)?;
         self.contact_prompt
-            .set_text_content(Some(ui.contact_prompt));
-        self.email_label.set_text_content(Some(ui.email_label));
-        self.order_label.set_text_content(Some(ui.order_label));
-        self.contact_send.set_text_content(Some(ui.contact_submit));
+            .set_text_content(Some(&ui.contact_prompt));
+        self.email_label.set_text_content(Some(&ui.email_label));
+        self.order_label.set_text_content(Some(&ui.order_label));
+        self.contact_send.set_text_content(Some(&ui.contact_submit));
         Ok(())
     }
 
@@ -794,18 +794,18 @@ impl View {
 
 /// The header's second line: online and the usual reply time, or away and when back.
 fn status_line(model: &Model) -> String {
-    let ui = model.ui;
+    let ui = &model.ui;
     match model.settings().and_then(|s| s.status) {
         None => String::new(),
         Some(status) => match status.away {
             Some(away) if !status.open => {
                 let when = browser::format_time(away.opens_at, model.client.locale.as_deref());
-                format!("{} · {}", ui.away, (ui.back_at)(&when))
+                format!("{} · {}", ui.away, ui.back_at(&when))
             }
             _ => format!(
                 "{} · {}",
                 ui.online,
-                (ui.replies_within)(status.reply_within_hours)
+                ui.replies_within(status.reply_within_hours)
             ),
         },
     }

@@ -1,7 +1,8 @@
 //! Builds the three deliverables:
-//! - the widget: Rust → wasm (`wasm` profile) → wasm-bindgen `--target web` → wasm-opt -Oz;
+//! - the widget: Rust → wasm (`wasm` profile) → wasm-bindgen `--target web` → wasm-opt -Oz
+//!   `--converge`;
 //! - the site assets in `target/site`: the www storefront, the loader `ferry.js` and the
-//!   widget bundle under `widget/<version>/`;
+//!   widget bundle under `widget/<version>/` (with the panel's words, `i18n/<code>.json`);
 //! - the Worker: worker-build in `edge/` (skipped when its output is newer than its inputs).
 
 use std::path::PathBuf;
@@ -67,7 +68,9 @@ pub fn site(tools: &Tools) -> Result<()> {
     let wasm = out.join("ferry_widget_bg.wasm");
     run(Command::new(&tools.wasm_opt)
         .args([
+            // `--converge` repeats -Oz until nothing shrinks: ~240 B gzip, a few seconds.
             "-Oz",
+            "--converge",
             "--strip-debug",
             "--strip-producers",
             "--enable-bulk-memory",
@@ -100,6 +103,21 @@ pub fn site(tools: &Tools) -> Result<()> {
                 "--log-level=warning",
             ])
             .arg(format!("--outfile={}", script.display())))?;
+    }
+
+    // The panel's words, one file per language (`widget/i18n/`), minified: the panel
+    // fetches only the one it speaks (English is also compiled in).
+    let tables = out.join("i18n");
+    std::fs::create_dir_all(&tables)?;
+    for file in files_under(&root.join("widget/i18n")) {
+        if file.extension().is_some_and(|e| e == "json")
+            && let Some(name) = file.file_name()
+        {
+            let text = std::fs::read_to_string(&file)?;
+            let json: serde_json::Value = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not JSON", file.display()))?;
+            std::fs::write(tables.join(name), serde_json::to_string(&json)?)?;
+        }
     }
 
     let site = site_dir();

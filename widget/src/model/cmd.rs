@@ -30,6 +30,10 @@ pub enum Cmd {
     Challenge {
         site_key: String,
     },
+    /// Fetch the panel's words in this language (`widget/<version>/i18n/<code>.json`); the
+    /// outcome is [`Msg::UiLoaded`](super::Msg::UiLoaded) or
+    /// [`Msg::UiFailed`](super::Msg::UiFailed).
+    LoadUi(&'static str),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

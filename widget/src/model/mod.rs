@@ -30,7 +30,7 @@ pub use cmd::{Cmd, Event, Focus};
 pub use msg::{Failure, Msg, Stamp};
 pub use state::{
     Client, Config, ContactForm, Delivery, Entry, Model, Notice, Settings, is_https, is_id,
-    pick_language,
+    pick_language, ui_code,
 };
 pub use update::{backoff_ms, update};
 

@@ -3,6 +3,8 @@
 
 use ferry_shared::wire::{ChatResponse, Contact, ContactResponse, ErrorCode, WidgetConfig};
 
+use crate::i18n::Ui;
+
 /// Everything that can happen to the widget.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {
@@ -46,6 +48,10 @@ pub enum Msg {
     ContactSubmit,
     ContactSaved(ContactResponse),
     ContactFailed(Failure),
+    /// The table [`Cmd::LoadUi`](super::Cmd::LoadUi) asked for.
+    UiLoaded(Box<Ui>),
+    /// It could not be fetched (or did not read as a table): the panel keeps its words.
+    UiFailed(&'static str),
 }
 
 /// What the runtime knows at the moment the shopper sends: a fresh client message id and the

@@ -10,7 +10,9 @@ use ferry_shared::wire::{
 use serde::Serialize;
 
 use super::{Cmd, MAX_ENTRIES};
-use crate::i18n::{self, Ui};
+use std::rc::Rc;
+
+use crate::i18n::{self, Tables, Ui};
 
 /// Facts about the shopper's browser that go into every request; read once at mount.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -132,8 +134,12 @@ pub struct Model {
     pub lang: String,
     pub(super) requested_lang: String,
     /// The panel's own words, and their language (also the panel's `lang` and direction).
-    pub ui: &'static Ui,
+    pub ui: Rc<Ui>,
     pub ui_lang: &'static str,
+    /// The tables at hand (English, and those fetched so far).
+    pub tables: Tables,
+    /// The table being fetched ([`Cmd::LoadUi`]): the panel switches to it when it arrives.
+    pub ui_pending: Option<&'static str>,
     pub client: Client,
     pub config: Config,
     pub entries: Vec<Entry>,
@@ -176,6 +182,7 @@ impl Model {
         requested_lang: &str,
         client: Client,
         entries: Vec<Entry>,
+        tables: Tables,
     ) -> Model {
         let requested_lang = requested_lang.trim().to_string();
         let client = Client {
@@ -185,12 +192,18 @@ impl Model {
         let lang = primary_subtag(&requested_lang)
             .unwrap_or("en")
             .to_ascii_lowercase();
-        let ui_lang = i18n::table(&lang).unwrap_or("en");
+        // The runtime fetched the requested language's table before mounting; if that
+        // failed, the panel speaks English.
+        let ui = ui_code(&requested_lang)
+            .and_then(|code| tables.get(code))
+            .unwrap_or_else(|| tables.english());
         let mut model = Model {
             site,
             conversation_id,
-            ui: i18n::ui(ui_lang),
-            ui_lang,
+            ui_lang: ui.code,
+            ui,
+            tables,
+            ui_pending: None,
             lang,
             requested_lang,
             client,
@@ -269,11 +282,29 @@ impl Model {
         None
     }
 
-    pub(super) fn set_ui_lang(&mut self, lang: &str) {
-        if let Some(code) = primary_subtag(lang).and_then(i18n::table) {
-            self.ui_lang = code;
-            self.ui = i18n::ui(code);
+    /// The panel's words follow `lang` if there is a table for it: at once when it is at
+    /// hand, else once it is fetched (the [`Cmd::LoadUi`] returned).
+    pub(super) fn set_ui_lang(&mut self, lang: &str) -> Option<Cmd> {
+        let code = primary_subtag(lang).and_then(i18n::table)?;
+        if code == self.ui_lang {
+            self.ui_pending = None;
+            return None;
         }
+        if let Some(table) = self.tables.get(code) {
+            self.use_table(table);
+            return None;
+        }
+        if self.ui_pending == Some(code) {
+            return None;
+        }
+        self.ui_pending = Some(code);
+        Some(Cmd::LoadUi(code))
+    }
+
+    pub(super) fn use_table(&mut self, table: Rc<Ui>) {
+        self.ui_pending = None;
+        self.ui_lang = table.code;
+        self.ui = table;
     }
 
     pub(super) fn trim_log(&mut self) {
@@ -395,6 +426,12 @@ pub(super) fn fill(template: &str, value: &str) -> String {
     let (before, rest) = template.split_once('{').unwrap_or((template, "}"));
     let after = rest.split_once('}').map_or("", |(_, after)| after);
     [before, value, after].concat()
+}
+
+/// The table the panel starts in for a requested language (`data-lang` or the browser's
+/// locale): its primary subtag's, if there is one.
+pub fn ui_code(requested_lang: &str) -> Option<&'static str> {
+    i18n::table(primary_subtag(requested_lang.trim()).unwrap_or("en"))
 }
 
 /// Only https links are kept; anything else (`http:`, `javascript:`, `data:`) is dropped.

@@ -72,21 +72,22 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             };
             // The panel speaks the shopper's language if it can; else the shop's.
             let requested = primary_subtag(&model.requested_lang).unwrap_or("");
+            let mut cmds = Vec::new();
             if i18n::table(&requested.to_ascii_lowercase()).is_none() {
-                model.set_ui_lang(&lang);
+                cmds.extend(model.set_ui_lang(&lang));
             }
             model.lang = lang;
             model.config = Config::Ready(Box::new(settings));
             if model.outbox.is_empty() {
                 model.notice = None;
             }
-            Vec::new()
+            cmds
         }
         Msg::ConfigFailed(_) => {
             model.config = Config::Failed;
             if model.notice.is_none() {
                 model.notice = Some(Notice {
-                    text: model.ui.unavailable.into(),
+                    text: model.ui.unavailable.clone(),
                     retry: true,
                 });
             }
@@ -154,7 +155,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             // A held message waits for the shopper anyway: its notice (and email) stays.
             if !model.outbox.is_empty() && !model.held {
                 model.notice = Some(Notice {
-                    text: model.ui.queued.into(),
+                    text: model.ui.queued.clone(),
                     retry: false,
                 });
             }
@@ -204,13 +205,26 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             model.contact.sending = false;
             model.contact.error = Some(
                 if failure.retryable() {
-                    model.ui.not_sent
+                    &model.ui.not_sent
                 } else {
-                    model.ui.refused
+                    &model.ui.refused
                 }
-                .into(),
+                .clone(),
             );
             vec![Cmd::Focus(Focus::Email)]
+        }
+        Msg::UiLoaded(table) => {
+            let table = model.tables.add(*table);
+            if model.ui_pending == Some(table.code) {
+                model.use_table(table);
+            }
+            Vec::new()
+        }
+        Msg::UiFailed(code) => {
+            if model.ui_pending == Some(code) {
+                model.ui_pending = None;
+            }
+            Vec::new()
         }
     }
 }
@@ -231,14 +245,14 @@ impl Model {
         }
         let chars = text.chars().count();
         if chars > MAX_TEXT_CHARS {
-            let text = (self.ui.too_long)(chars, MAX_TEXT_CHARS);
+            let text = self.ui.too_long(chars, MAX_TEXT_CHARS);
             self.notice = Some(Notice { text, retry: false });
             return Vec::new();
         }
         if !is_id(&stamp.message_id) {
             // The runtime's id source failed; nothing sensible can be sent.
             self.notice = Some(Notice {
-                text: self.ui.not_sent.into(),
+                text: self.ui.not_sent.clone(),
                 retry: false,
             });
             return Vec::new();
@@ -256,7 +270,7 @@ impl Model {
         }
         if !self.online {
             self.notice = Some(Notice {
-                text: self.ui.queued.into(),
+                text: self.ui.queued.clone(),
                 retry: false,
             });
         }
@@ -373,7 +387,7 @@ impl Model {
         };
         self.entries.push(entry);
         self.trim_log();
-        self.set_ui_lang(&language);
+        cmds.extend(self.set_ui_lang(&language));
         if !self.open {
             self.unread += 1;
         }
@@ -399,7 +413,7 @@ impl Model {
             .settings()
             .map(|s| s.support_email.trim())
             .filter(|e| !e.is_empty())
-            .map(|e| fill(self.ui.write_to, e));
+            .map(|e| fill(&self.ui.write_to, e));
         let mut text = String::new();
         for part in parts.iter().copied().chain([email.as_deref()]).flatten() {
             if !text.is_empty() && !text.ends_with('。') {
@@ -431,7 +445,7 @@ impl Model {
         if let Some(id) = self.outbox.front().map(|r| r.client_message_id.clone()) {
             self.set_entry_state(&id, Delivery::Queued);
         }
-        let text = self.sentences(&[Some(self.ui.not_sent)]);
+        let text = self.sentences(&[Some(self.ui.not_sent.as_str())]);
         self.notice = Some(Notice { text, retry: true });
         vec![self.save()]
     }
@@ -458,7 +472,7 @@ impl Model {
         failure: Failure,
         retry_at: Option<String>,
     ) -> Vec<Cmd> {
-        let ui = self.ui;
+        let ui = self.ui.clone();
         let is_head = self
             .outbox
             .front()
@@ -481,8 +495,8 @@ impl Model {
                 self.held = true;
                 self.retry_generation += 1; // a pending timer is now moot
                 self.set_entry_state(&client_message_id, Delivery::Queued);
-                let try_after = retry_at.map(|when| fill(ui.try_after, &when));
-                let text = self.sentences(&[Some(ui.no_person), try_after.as_deref()]);
+                let try_after = retry_at.map(|when| fill(&ui.try_after, &when));
+                let text = self.sentences(&[Some(ui.no_person.as_str()), try_after.as_deref()]);
                 self.notice = Some(Notice { text, retry: true });
                 return vec![self.save()];
             }
@@ -501,12 +515,12 @@ impl Model {
                 self.draft = text;
             }
             let text = match &failure {
-                Failure::Http { status: 413, .. } => ui.refused_long.into(),
+                Failure::Http { status: 413, .. } => ui.refused_long.clone(),
                 // Not this text's fault (`ErrorCode::OriginNotAllowed`): rephrasing would not help.
                 Failure::Http {
                     status: 401 | 403, ..
-                } => self.sentences(&[Some(ui.not_sent)]),
-                _ => ui.refused.into(),
+                } => self.sentences(&[Some(ui.not_sent.as_str())]),
+                _ => ui.refused.clone(),
             };
             self.notice = Some(Notice { text, retry: false });
             let mut cmds = vec![Cmd::Focus(Focus::Input)];
@@ -528,7 +542,7 @@ impl Model {
         self.notice = Some(if !self.online {
             // The `online` event sends it.
             Notice {
-                text: ui.queued.into(),
+                text: ui.queued.clone(),
                 retry: false,
             }
         } else if self.attempts <= MAX_AUTO_ATTEMPTS
@@ -541,13 +555,13 @@ impl Model {
                 generation: self.retry_generation,
             });
             let text = match (&failure, retry_after) {
-                (Failure::Http { .. }, Some(_)) => ui.busy.to_string(),
-                _ => (ui.retrying)(ms.div_ceil(1000)),
+                (Failure::Http { .. }, Some(_)) => ui.busy.clone(),
+                _ => ui.retrying(ms.div_ceil(1000)),
             };
             Notice { text, retry: true }
         } else {
             Notice {
-                text: ui.not_sent.into(),
+                text: ui.not_sent.clone(),
                 retry: true,
             }
         });
@@ -579,8 +593,8 @@ impl Model {
         };
         if let Err(error) = request.validate() {
             self.contact.error = Some(match error.field {
-                "contact.order_number" => self.ui.order_invalid.into(),
-                _ => self.ui.email_invalid.into(),
+                "contact.order_number" => self.ui.order_invalid.clone(),
+                _ => self.ui.email_invalid.clone(),
             });
             return vec![Cmd::Focus(Focus::Email)];
         }
@@ -597,7 +611,7 @@ impl Model {
             return Vec::new();
         }
         let text = if response.text.trim().is_empty() {
-            self.ui.contact_saved.to_string()
+            self.ui.contact_saved.clone()
         } else {
             response.text
         };

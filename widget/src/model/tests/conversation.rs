@@ -90,7 +90,7 @@ fn the_panel_follows_the_reply_language() {
     }
     update(&mut m, Msg::Replied(response("m1", reply)));
     assert_eq!(m.ui_lang, "es");
-    assert!(std::ptr::eq(m.ui, i18n::ui("es")));
+    assert_eq!(m.ui.placeholder, ui_table("es").placeholder);
     assert!(!m.rtl());
     let mut reply = answer("٣-٥ أيام", &[]);
     if let Reply::Answer(a) = &mut reply {
@@ -140,13 +140,19 @@ fn a_handoff_that_asks_for_contact_opens_the_form_and_saves_it() {
         update(&mut m, Msg::ContactSubmit),
         vec![Cmd::Focus(Focus::Email)]
     );
-    assert_eq!(m.contact.error.as_deref(), Some(m.ui.email_invalid));
+    assert_eq!(
+        m.contact.error.as_deref(),
+        Some(m.ui.email_invalid.as_str())
+    );
     // Typing clears the error; an over-long order number is refused with its own reason.
     update(&mut m, Msg::ContactEmail(" ana@example.com ".into()));
     assert_eq!(m.contact.error, None);
     update(&mut m, Msg::ContactOrder("9".repeat(500)));
     update(&mut m, Msg::ContactSubmit);
-    assert_eq!(m.contact.error.as_deref(), Some(m.ui.order_invalid));
+    assert_eq!(
+        m.contact.error.as_deref(),
+        Some(m.ui.order_invalid.as_str())
+    );
     update(&mut m, Msg::ContactOrder("#10423".into()));
     let cmds = update(&mut m, Msg::ContactSubmit);
     let [Cmd::SendContact(request)] = cmds.as_slice() else {
@@ -162,7 +168,7 @@ fn a_handoff_that_asks_for_contact_opens_the_form_and_saves_it() {
 
     // A failure keeps the form, with a message; the next submit goes again.
     update(&mut m, Msg::ContactFailed(Failure::Network));
-    assert_eq!(m.contact.error.as_deref(), Some(m.ui.not_sent));
+    assert_eq!(m.contact.error.as_deref(), Some(m.ui.not_sent.as_str()));
     assert!(matches!(
         update(&mut m, Msg::ContactSubmit).as_slice(),
         [Cmd::SendContact(_)]
@@ -285,6 +291,7 @@ fn config_picks_the_shoppers_language_and_falls_back_to_the_default() {
         "sw-KE",
         Client::default(),
         Vec::new(),
+        i18n::Tables::all(),
     );
     assert_eq!(m.ui_lang, "en");
     let mut c = config();
@@ -346,7 +353,14 @@ fn the_log_is_bounded() {
             language: "en".into(),
         })
         .collect();
-    let m = Model::new("demo".into(), "c".into(), "en", Client::default(), entries);
+    let m = Model::new(
+        "demo".into(),
+        "c".into(),
+        "en",
+        Client::default(),
+        entries,
+        i18n::Tables::all(),
+    );
     assert_eq!(m.entries.len(), MAX_ENTRIES);
     assert!(
         matches!(&m.entries[0], Entry::Bot { text, .. } if text == "5"),
@@ -387,4 +401,58 @@ fn what_the_conversation_named_goes_back_with_the_next_messages() {
         panic!("expected a send: {cmds:?}")
     };
     assert_eq!(req.context.as_ref(), Some(&mexico));
+}
+
+/// A model with English only at hand, as a browser starts before any table is fetched.
+fn english_only(requested: &str) -> Model {
+    Model::new(
+        "demo".into(),
+        "conv1".into(),
+        requested,
+        Client::default(),
+        Vec::new(),
+        i18n::Tables::new(i18n::Ui::english()),
+    )
+}
+
+#[test]
+fn a_language_not_at_hand_is_fetched_and_the_panel_switches_when_it_arrives() {
+    // The requested language could not be fetched before mounting: English.
+    let mut m = english_only("es-MX");
+    assert_eq!(m.ui_lang, "en");
+    typed(&mut m, "¿cuánto tarda el envío?", "m1");
+    let mut reply = answer("3–5 días.", &[]);
+    if let Reply::Answer(a) = &mut reply {
+        a.language = "es".into();
+    }
+    let cmds = update(&mut m, Msg::Replied(response("m1", reply)));
+    assert!(cmds.contains(&Cmd::LoadUi("es")), "{cmds:?}");
+    // The words stay English until the Spanish ones are here.
+    assert_eq!(m.ui_lang, "en");
+    assert_eq!(m.ui_pending, Some("es"));
+    // A table for another language (a stale fetch) is kept but not shown.
+    update(&mut m, Msg::UiLoaded(Box::new((*ui_table("de")).clone())));
+    assert_eq!(m.ui_lang, "en");
+    update(&mut m, Msg::UiLoaded(Box::new((*ui_table("es")).clone())));
+    assert_eq!((m.ui_lang, m.ui_pending), ("es", None));
+    assert_eq!(m.ui.placeholder, ui_table("es").placeholder);
+    // Fetched tables stay at hand: going to German needs no fetch.
+    assert_eq!(m.set_ui_lang("de"), None);
+    assert_eq!(m.ui_lang, "de");
+}
+
+#[test]
+fn a_table_that_fails_to_load_leaves_the_words_as_they_are() {
+    // A browser language the panel has no words for: the shop's language, French.
+    let mut m = english_only("sw-KE");
+    let mut c = config();
+    c.languages = vec!["fr".into()];
+    let cmds = update(&mut m, Msg::ConfigLoaded(c));
+    assert_eq!(cmds, vec![Cmd::LoadUi("fr")]);
+    // Asked again while the fetch runs: no second fetch.
+    assert_eq!(m.set_ui_lang("fr-CA"), None);
+    update(&mut m, Msg::UiFailed("fr"));
+    assert_eq!((m.ui_lang, m.ui_pending), ("en", None));
+    // A later reason to switch tries again.
+    assert_eq!(m.set_ui_lang("fr"), Some(Cmd::LoadUi("fr")));
 }

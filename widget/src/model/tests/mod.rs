@@ -27,7 +27,13 @@ fn model() -> Model {
             time_zone: Some("Europe/Vienna".into()),
         },
         Vec::new(),
+        i18n::Tables::all(),
     )
+}
+
+/// A table as the tests' models have it.
+fn ui_table(code: &str) -> std::rc::Rc<i18n::Ui> {
+    i18n::Tables::all().get(code).expect("a table")
 }
 
 fn stamp(id: &str) -> Stamp {

@@ -56,7 +56,7 @@ fn network_errors_retry_with_backoff_and_the_same_id() {
     assert!(!cmds.iter().any(|c| matches!(c, Cmd::RetryLater { .. })));
     assert_eq!(
         m.notice.as_ref().map(|n| n.text.as_str()),
-        Some(m.ui.not_sent)
+        Some(m.ui.not_sent.as_str())
     );
     assert_eq!(sends(&update(&mut m, Msg::Retry)), ["m1"]);
     // Retrying again while in flight does nothing.
@@ -82,7 +82,10 @@ fn retry_after_is_honoured_up_to_a_minute() {
         ms: 7000,
         generation: m.retry_generation
     }));
-    assert_eq!(m.notice.as_ref().map(|n| n.text.as_str()), Some(m.ui.busy));
+    assert_eq!(
+        m.notice.as_ref().map(|n| n.text.as_str()),
+        Some(m.ui.busy.as_str())
+    );
     update(&mut m, Msg::Retry);
     let cmds = update(&mut m, busy(3600));
     assert!(!cmds.iter().any(|c| matches!(c, Cmd::RetryLater { .. })));
@@ -98,7 +101,7 @@ fn offline_messages_wait_for_the_online_event() {
     typed(&mut m, "second", "m2");
     assert_eq!(
         m.notice.as_ref().map(|n| n.text.as_str()),
-        Some(m.ui.queued)
+        Some(m.ui.queued.as_str())
     );
     assert_eq!(state_of(&m, "m1"), Some(Delivery::Queued));
     let cmds = update(&mut m, Msg::Online);
@@ -209,6 +212,7 @@ fn restored_unanswered_messages_go_back_into_the_outbox() {
         "en",
         Client::default(),
         entries,
+        i18n::Tables::all(),
     );
     assert_eq!(state_of(&m, "m8"), Some(Delivery::Queued));
     let ids: Vec<&str> = m
@@ -227,7 +231,14 @@ fn bad_browser_facts_are_dropped_not_sent() {
         locale: Some("not a locale!".into()),
         time_zone: Some("Europe/Berlin;".into()),
     };
-    let mut m = Model::new("demo".into(), "c".into(), "en", client, Vec::new());
+    let mut m = Model::new(
+        "demo".into(),
+        "c".into(),
+        "en",
+        client,
+        Vec::new(),
+        i18n::Tables::all(),
+    );
     update(&mut m, Msg::Draft("hi".into()));
     let long_url = format!("https://x.example/{}", "a".repeat(MAX_URL_LEN));
     let cmds = update(
@@ -285,7 +296,7 @@ fn a_burst_limit_waits_out_retry_after_then_resends_the_same_request() {
     assert_eq!(
         m.notice,
         Some(Notice {
-            text: m.ui.busy.into(),
+            text: m.ui.busy.clone(),
             retry: true
         })
     );
@@ -382,7 +393,8 @@ fn origin_not_allowed_is_not_retried() {
     let notice = m.notice.clone().expect("a notice");
     assert!(!notice.retry, "retrying cannot help");
     assert!(
-        notice.text.starts_with(m.ui.not_sent) && notice.text.contains("help@kestrel.example"),
+        notice.text.starts_with(m.ui.not_sent.as_str())
+            && notice.text.contains("help@kestrel.example"),
         "{}",
         notice.text
     );
