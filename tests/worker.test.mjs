@@ -283,6 +283,55 @@ describe('worker in workerd', () => {
     assert.equal(worker.query("SELECT COUNT(*) AS n FROM handoffs WHERE conversation_id = 'dedup-conv'")[0].n, 1);
   });
 
+  test('an answer awaits no storage, a handoff the documented round trips; a retry gets the same reply', async () => {
+    // The documented numbers (ARCHITECTURE.md, "What a request awaits"), counted by the Worker
+    // where it awaits D1, the Queue or the Durable Object (`ferry-storage-awaits`).
+    const documented = Object.fromEntries(
+      [...readFileSync(path.join(ROOT, 'ARCHITECTURE.md'), 'utf8').matchAll(/^\| ([a-z ,]+) \| (\d+) \|/gm)]
+        .map((m) => [m[1].trim(), Number(m[2])]),
+    );
+    for (const path of ['answer', 'new handoff', 'retried handoff']) {
+      assert.equal(typeof documented[path], 'number', `ARCHITECTURE.md documents "${path}": ${JSON.stringify(documented)}`);
+    }
+    const awaits = (res) => Number(res.headers.get('ferry-storage-awaits'));
+    const conversation_id = `aw${Math.random().toString(36).slice(2, 10)}`;
+    const question = { conversation_id, client_message_id: 'q1', text: 'how long does shipping to Germany take?', country: 'FR' };
+    const answer = await chat(worker.base, question);
+    assert.equal(answer.status, 200, JSON.stringify(answer.json));
+    assert.equal(answer.json.reply.kind, 'answer');
+    assert.equal(awaits(answer), documented.answer);
+    // A retry is routed again and gets the very same response, still without storage.
+    const again = await chat(worker.base, question);
+    assert.deepEqual(again.json, answer.json);
+    assert.equal(awaits(again), documented.answer);
+    // The exchange is recorded after the response, once.
+    const rows = await eventually(() => {
+      const r = worker.query(`SELECT role, reply_json FROM messages WHERE conversation_id = '${conversation_id}' ORDER BY id`);
+      return r.length === 2 ? r : null;
+    }, 10000, 'the answered exchange to be recorded');
+    assert.deepEqual(rows.map((r) => r.role), ['shopper', 'bot']);
+    assert.deepEqual(JSON.parse(rows[0].reply_json), answer.json.reply);
+
+    // A handoff awaits storage and the queue before the shopper hears of it.
+    const ask = { conversation_id, client_message_id: 'q2', text: 'can you engrave my initials on the headphones?', locale: 'en-US' };
+    const first = await chat(worker.base, ask);
+    assert.equal(first.json.reply.kind, 'handoff', JSON.stringify(first.json));
+    assert.equal(awaits(first), documented['new handoff']);
+    assert.equal(worker.query(`SELECT COUNT(*) AS n FROM handoffs WHERE ticket = '${first.json.reply.ticket}'`)[0].n, 1);
+    const retried = await chat(worker.base, ask);
+    assert.deepEqual(retried.json, first.json);
+    assert.equal(awaits(retried), documented['retried handoff']);
+    // The transcript the agent gets holds the answered exchange, read from D1.
+    const hit = await receiver.waitFor((r) => r.body?.ticket === first.json.reply.ticket);
+    assert.ok(hit.body.transcript.some((line) => line.text === question.text), JSON.stringify(hit.body.transcript));
+    // Earlier handoffs come from D1 too: a second one in the conversation is repeated contact.
+    const second = await chat(worker.base, { conversation_id, client_message_id: 'q3', text: 'can you gift wrap two of the shirts separately?', locale: 'en-US' });
+    assert.equal(second.json.reply.kind, 'handoff', JSON.stringify(second.json));
+    const repeat = await receiver.waitFor((r) => r.body?.ticket === second.json.reply.ticket);
+    assert.ok(repeat.body.urgency.reasons.includes('high:repeated_contact'), JSON.stringify(repeat.body.urgency));
+    assert.ok(!hit.body.urgency.reasons.includes('high:repeated_contact'), JSON.stringify(hit.body.urgency));
+  });
+
   test('a safety incident is an urgent handoff with the safety intake reply', async () => {
     const res = await chat(worker.base, { text: 'My power bank started smoking while charging last night', locale: 'en-US' });
     const reply = res.json.reply;
@@ -391,8 +440,11 @@ describe('worker in workerd', () => {
   });
   test('ferry report reads this local D1 as wrangler d1 export writes it', async () => {
     // Make sure there is at least one answer and one handoff, then export what the suite stored.
-    await chat(worker.base, { text: 'how long does shipping to Germany take?', country: 'FR' });
+    const answered = await chat(worker.base, { text: 'how long does shipping to Germany take?', country: 'FR' });
     await chat(worker.base, { text: 'can you engrave my initials on the headphones?', locale: 'en-US' });
+    // An answer is recorded after its response (`wait_until`).
+    await eventually(() => worker.query(`SELECT COUNT(*) AS n FROM messages WHERE conversation_id = '${answered.request.conversation_id}'`)[0].n === 2,
+      10000, 'the answer to be recorded');
     const file = path.join(worker.state, 'export.sql');
     worker.exportD1(file);
     const out = spawnSync('cargo', ['run', '--quiet', '-p', 'ferry-cli', '--', 'report', '--site', SITE_FILE, '--json', file], {

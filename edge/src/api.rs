@@ -2,12 +2,12 @@
 //! `lib.rs` maps the error. Paths that match a static asset never reach the Worker.
 
 use ferry_shared::wire::MAX_BODY_BYTES;
-use worker::{Date, Env, Method, Request, Response};
+use worker::{Context, Date, Env, Method, Request, Response};
 
 use crate::error::ApiError;
 use crate::guard::{self, Client};
 use crate::sites::{self, Lookup};
-use crate::{chat, contact, replies, slack_events, store};
+use crate::{chat, contact, replies, slack_events, store, trips};
 
 /// What [`handle`] gives `lib.rs`: the response (or the error to map), and for `/v1/` paths
 /// the storefront origin to answer CORS for, when the site allows it.
@@ -17,10 +17,10 @@ pub struct Answer {
     pub cors: Option<String>,
 }
 
-pub async fn handle(mut req: Request, env: &Env) -> Answer {
+pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Answer {
     let path = req.path();
     let mut cors = None;
-    let result = route(&mut req, &path, env, &mut cors).await;
+    let result = route(&mut req, &path, env, ctx, &mut cors).await;
     Answer {
         result,
         api: path.starts_with("/v1/"),
@@ -32,6 +32,7 @@ async fn route(
     req: &mut Request,
     path: &str,
     env: &Env,
+    ctx: &Context,
     cors: &mut Option<String>,
 ) -> Result<Response, ApiError> {
     let method = req.method();
@@ -63,8 +64,12 @@ async fn route(
                 .cf()
                 .and_then(|cf| cf.country())
                 .filter(|c| c.len() == 2 && c != "XX" && c != "T1");
-            let response = chat::handle(&body, geo_country, &client, env).await?;
-            Ok(no_store(Response::from_json(&response)?)?)
+            let (response, awaits) = chat::handle(&body, geo_country, &client, env, ctx).await?;
+            let mut response = no_store(Response::from_json(&response)?)?;
+            response
+                .headers_mut()
+                .set(trips::HEADER, &awaits.to_string())?;
+            Ok(response)
         }
         ("/v1/chat", _) => Err(ApiError::MethodNotAllowed { allow: "POST" }),
         ("/v1/contact", Method::Post) => {

@@ -29,6 +29,7 @@ use worker::{
 use crate::sites::{self, Lookup};
 use crate::slack_api;
 use crate::store::{self, DeliveryUpdate};
+use crate::trips::Trips;
 
 /// One queue message.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -54,8 +55,13 @@ fn queue(env: &Env, binding: &str) -> worker::Result<Queue> {
 
 /// Sends the first delivery of `handoff_id` to each destination. Awaited by the caller: a
 /// handoff is only "handed off" once its messages are on the queue.
-pub async fn enqueue(env: &Env, handoff_id: &str, destinations: &[String]) -> worker::Result<()> {
-    enqueue_as(env, handoff_id, destinations, None).await
+pub async fn enqueue(
+    env: &Env,
+    handoff_id: &str,
+    destinations: &[String],
+    trips: &Trips,
+) -> worker::Result<()> {
+    enqueue_as(env, handoff_id, destinations, None, trips).await
 }
 
 /// Sends the handoff again to every destination as an update with its own `webhook-id`.
@@ -65,7 +71,14 @@ pub async fn enqueue_update(env: &Env, handoff_id: &str, webhook_id: &str) -> wo
         .into_iter()
         .map(|(name, _)| name)
         .collect();
-    enqueue_as(env, handoff_id, &destinations, Some(webhook_id)).await
+    enqueue_as(
+        env,
+        handoff_id,
+        &destinations,
+        Some(webhook_id),
+        &Trips::default(),
+    )
+    .await
 }
 
 async fn enqueue_as(
@@ -73,6 +86,7 @@ async fn enqueue_as(
     handoff_id: &str,
     destinations: &[String],
     update: Option<&str>,
+    trips: &Trips,
 ) -> worker::Result<()> {
     let jobs: Vec<Job> = destinations
         .iter()
@@ -86,26 +100,28 @@ async fn enqueue_as(
     if jobs.is_empty() {
         return Ok(());
     }
-    queue(env, "HANDOFFS")?.send_batch(jobs).await
+    trips.wait(queue(env, "HANDOFFS")?.send_batch(jobs)).await
 }
 
 /// Schedules the end of the wait for the shopper's email.
-pub async fn schedule_release(env: &Env, handoff_id: &str, wait_secs: u32) -> worker::Result<()> {
+pub async fn schedule_release(
+    env: &Env,
+    handoff_id: &str,
+    wait_secs: u32,
+    trips: &Trips,
+) -> worker::Result<()> {
     let wait = env
         .var("CONTACT_WAIT_SECONDS")
         .ok()
         .and_then(|v| v.to_string().trim().parse::<u32>().ok())
         .unwrap_or(wait_secs)
         .min(retry::MAX_DELAY_SECS);
-    queue(env, "HANDOFFS")?
-        .send(
-            MessageBuilder::new(Job::Release {
-                handoff_id: handoff_id.to_string(),
-            })
-            .delay_seconds(wait)
-            .build(),
-        )
-        .await
+    let release = MessageBuilder::new(Job::Release {
+        handoff_id: handoff_id.to_string(),
+    })
+    .delay_seconds(wait)
+    .build();
+    trips.wait(queue(env, "HANDOFFS")?.send(release)).await
 }
 
 /// Releases a waiting handoff and sends its deliveries, unless someone else released it
@@ -121,7 +137,7 @@ pub async fn release(env: &Env, handoff_id: &str) -> worker::Result<bool> {
         .filter(|(_, status)| *status == DeliveryStatus::Queued)
         .map(|(name, _)| name)
         .collect();
-    enqueue(env, handoff_id, &destinations).await?;
+    enqueue(env, handoff_id, &destinations, &Trips::default()).await?;
     Ok(true)
 }
 

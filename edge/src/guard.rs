@@ -15,6 +15,7 @@ use worker::{
 
 use crate::error::ApiError;
 use crate::store;
+use crate::trips::Trips;
 
 /// Where Turnstile tokens are verified unless `TURNSTILE_VERIFY_URL` says otherwise (tests
 /// point it at a local stub).
@@ -161,6 +162,7 @@ pub async fn take_handoff(
     site: &CompiledSite,
     client: &Client,
     message_key: &str,
+    trips: &Trips,
 ) -> std::result::Result<(), ApiError> {
     let unavailable = |e: worker::Error| ApiError::Unavailable {
         what: "the handoff limit",
@@ -180,8 +182,8 @@ pub async fn take_handoff(
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_body(Some(body.into()));
     let request = Request::new_with_init("https://handoff-cap/take", &init).map_err(unavailable)?;
-    let mut response = stub
-        .fetch_with_request(request)
+    let mut response = trips
+        .wait(stub.fetch_with_request(request))
         .await
         .map_err(unavailable)?;
     let answer: CapAnswer = response.json().await.map_err(unavailable)?;
@@ -255,6 +257,7 @@ pub async fn challenge(
     token: Option<&str>,
     client: &Client,
     now: i64,
+    trips: &Trips,
 ) -> std::result::Result<(), ApiError> {
     let Some(config) = &site.turnstile else {
         return Ok(());
@@ -275,7 +278,10 @@ pub async fn challenge(
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    if !store::claim_token(env, &site.id, &digest, now).await? {
+    if !trips
+        .wait(store::claim_token(env, &site.id, &digest, now))
+        .await?
+    {
         return Err(ApiError::ChallengeFailed(
             "this challenge token was used before; solve a new challenge".into(),
         ));

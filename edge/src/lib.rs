@@ -15,6 +15,7 @@ mod sites;
 mod slack_api;
 mod slack_events;
 mod store;
+mod trips;
 
 use worker::{
     Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent, event,
@@ -24,8 +25,8 @@ pub use error::ApiError;
 pub use guard::HandoffCap;
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    let answer = api::handle(req, &env).await;
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    let answer = api::handle(req, &env, &ctx).await;
     let mut response = match answer.result {
         Ok(response) => response,
         Err(error) => error.into_response()?,

@@ -8,6 +8,7 @@ use wasm_bindgen::JsValue;
 use worker::{D1Database, Env};
 
 use crate::error::ApiError;
+use crate::trips::Trips;
 
 fn db(env: &Env) -> Result<D1Database, ApiError> {
     env.d1("DB").map_err(unavailable)
@@ -33,25 +34,29 @@ pub async fn ping(env: &Env) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-/// The reply already given to this very message, if it was finished before.
-pub async fn finished_reply(env: &Env, req: &ChatRequest) -> Result<Option<Reply>, ApiError> {
-    let stored: Option<String> = db(env)?
-        .prepare("SELECT reply_json FROM messages WHERE conversation_id = ?1 AND client_message_id = ?2 AND role = 'shopper'")
-        .bind(&[req.conversation_id.as_str().into(), req.client_message_id.as_str().into()])
-        .map_err(unavailable)?
-        .first(Some("reply_json"))
-        .await
-        .map_err(unavailable)?;
-    Ok(stored.and_then(|json| serde_json::from_str(&json).ok()))
+/// What D1 knows about a message and its conversation, read in one round trip before a
+/// handoff (an answer reads nothing).
+pub struct Conversation {
+    /// The reply already given to this very message, if it was finished before.
+    pub finished: Option<Reply>,
+    /// Whether this message already has a handoff row (a retry after a failure further on):
+    /// its cap slot and challenge were spent by the first attempt.
+    pub has_handoff: bool,
+    /// What the conversation so far tells the router. A retry of the same message does not
+    /// count its own first attempt's handoff.
+    pub history: History,
+    /// The conversation's last messages, for the agent.
+    pub transcript: Vec<TranscriptLine>,
 }
 
-/// What the conversation so far tells the router, and its last messages for the agent.
-/// A retry of the same message does not count its own first attempt's handoff.
+/// Reads [`Conversation`]: four statements, one batch, one round trip.
 pub async fn conversation(
     env: &Env,
     req: &ChatRequest,
-) -> Result<(History, Vec<TranscriptLine>), ApiError> {
+    trips: &Trips,
+) -> Result<Conversation, ApiError> {
     let conversation_id = req.conversation_id.as_str();
+    let message_id = req.client_message_id.as_str();
     #[derive(serde::Deserialize)]
     struct Row {
         role: String,
@@ -62,34 +67,58 @@ pub async fn conversation(
     struct Count {
         n: f64,
     }
-    // One round trip on every chat request: both reads in a batch.
+    #[derive(serde::Deserialize)]
+    struct Finished {
+        reply_json: Option<String>,
+    }
     let db = db(env)?;
-    let results = db
-        .batch(vec![
-            db.prepare(
-                "SELECT COUNT(*) AS n FROM handoffs WHERE conversation_id = ?1 AND client_message_id != ?2",
-            )
-            .bind(&[conversation_id.into(), req.client_message_id.as_str().into()])
-            .map_err(unavailable)?,
-            db.prepare(
-                "SELECT role, text, created_at FROM messages WHERE conversation_id = ?1
-                 ORDER BY id DESC LIMIT ?2",
-            )
-            .bind(&[conversation_id.into(), (TRANSCRIPT_LINES as f64).into()])
-            .map_err(unavailable)?,
-        ])
+    let ids = [conversation_id.into(), message_id.into()];
+    let statements = vec![
+        db.prepare(
+            "SELECT reply_json FROM messages WHERE conversation_id = ?1 AND client_message_id = ?2 AND role = 'shopper'",
+        )
+        .bind(&ids)
+        .map_err(unavailable)?,
+        db.prepare(
+            "SELECT COUNT(*) AS n FROM handoffs WHERE conversation_id = ?1 AND client_message_id = ?2",
+        )
+        .bind(&ids)
+        .map_err(unavailable)?,
+        db.prepare(
+            "SELECT COUNT(*) AS n FROM handoffs WHERE conversation_id = ?1 AND client_message_id != ?2",
+        )
+        .bind(&ids)
+        .map_err(unavailable)?,
+        db.prepare(
+            "SELECT role, text, created_at FROM messages WHERE conversation_id = ?1
+             ORDER BY id DESC LIMIT ?2",
+        )
+        .bind(&[conversation_id.into(), (TRANSCRIPT_LINES as f64).into()])
+        .map_err(unavailable)?,
+    ];
+    let results = trips
+        .wait(db.batch(statements))
         .await
         .map_err(unavailable)?;
-    let [count, messages] = results.as_slice() else {
+    let [finished, own, earlier, messages] = results.as_slice() else {
         return Err(unavailable(
             "the conversation batch returned the wrong number of results",
         ));
     };
-    let earlier = count
-        .results::<Count>()
+    let count = |result: &worker::D1Result| -> Result<f64, ApiError> {
+        Ok(result
+            .results::<Count>()
+            .map_err(unavailable)?
+            .first()
+            .map_or(0.0, |c| c.n))
+    };
+    let finished = finished
+        .results::<Finished>()
         .map_err(unavailable)?
-        .first()
-        .map_or(0.0, |c| c.n);
+        .into_iter()
+        .next()
+        .and_then(|f| f.reply_json)
+        .and_then(|json| serde_json::from_str(&json).ok());
     let rows: Vec<Row> = messages.results().map_err(unavailable)?;
     let transcript = rows
         .into_iter()
@@ -100,10 +129,14 @@ pub async fn conversation(
             at: r.created_at as i64,
         })
         .collect();
-    let history = History {
-        earlier_handoffs: earlier as u32,
-    };
-    Ok((history, transcript))
+    Ok(Conversation {
+        finished,
+        has_handoff: count(own)? > 0.0,
+        history: History {
+            earlier_handoffs: count(earlier)? as u32,
+        },
+        transcript,
+    })
 }
 
 fn upsert_conversation(
@@ -156,8 +189,10 @@ impl HandoffRow {
 }
 
 /// Writes the handoff row and one delivery row per destination unless this message already
-/// has them, and returns what is stored (the first attempt's ids win, so retries never mint a
-/// second ticket). `waiting`: the handoff waits for the shopper's email before it goes out.
+/// has them, and returns what is stored with its destinations' delivery status (the first
+/// attempt's ids win, so retries never mint a second ticket). `waiting`: the handoff waits for
+/// the shopper's email before it goes out. The writes and the reads are one batch (one D1
+/// transaction, one round trip).
 pub async fn put_handoff(
     env: &Env,
     req: &ChatRequest,
@@ -165,7 +200,8 @@ pub async fn put_handoff(
     destinations: &[(&str, &str)],
     waiting: bool,
     now: i64,
-) -> Result<StoredHandoff, ApiError> {
+    trips: &Trips,
+) -> Result<(StoredHandoff, Vec<(String, DeliveryStatus)>), ApiError> {
     let db = db(env)?;
     let payload_json =
         serde_json::to_string(fresh).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -210,23 +246,50 @@ pub async fn put_handoff(
             .map_err(unavailable)?,
         );
     }
-    db.batch(statements).await.map_err(unavailable)?;
-    let stored: Option<HandoffRow> = db
-        .prepare(format!(
+    let ids = [
+        req.conversation_id.as_str().into(),
+        req.client_message_id.as_str().into(),
+    ];
+    statements.push(
+        db.prepare(format!(
             "{HANDOFF_COLUMNS} WHERE conversation_id = ?1 AND client_message_id = ?2"
         ))
-        .bind(&[
-            req.conversation_id.as_str().into(),
-            req.client_message_id.as_str().into(),
-        ])
-        .map_err(unavailable)?
-        .first(None)
+        .bind(&ids)
+        .map_err(unavailable)?,
+    );
+    statements.push(
+        db.prepare(
+            "SELECT d.destination, d.status FROM deliveries d JOIN handoffs h ON h.id = d.handoff_id
+             WHERE h.conversation_id = ?1 AND h.client_message_id = ?2 ORDER BY d.destination",
+        )
+        .bind(&ids)
+        .map_err(unavailable)?,
+    );
+    let results = trips
+        .wait(db.batch(statements))
         .await
         .map_err(unavailable)?;
-    stored
+    let [.., stored, deliveries] = results.as_slice() else {
+        return Err(unavailable(
+            "the handoff batch returned the wrong number of results",
+        ));
+    };
+    let stored = stored
+        .results::<HandoffRow>()
+        .map_err(unavailable)?
+        .into_iter()
+        .next()
         .ok_or_else(|| unavailable("handoff row missing after insert"))?
         .parse()
-        .map_err(ApiError::Internal)
+        .map_err(ApiError::Internal)?;
+    let deliveries = deliveries
+        .results::<DeliveryRow>()
+        .map_err(unavailable)?
+        .into_iter()
+        .map(DeliveryRow::parse)
+        .collect::<Result<_, _>>()
+        .map_err(ApiError::Internal)?;
+    Ok((stored, deliveries))
 }
 
 /// A handoff by id (for the queue consumer).
@@ -246,12 +309,7 @@ pub async fn deliveries(
     env: &Env,
     handoff_id: &str,
 ) -> worker::Result<Vec<(String, DeliveryStatus)>> {
-    #[derive(serde::Deserialize)]
-    struct Row {
-        destination: String,
-        status: String,
-    }
-    let rows: Vec<Row> = env
+    let rows: Vec<DeliveryRow> = env
         .d1("DB")?
         .prepare(
             "SELECT destination, status FROM deliveries WHERE handoff_id = ?1 ORDER BY destination",
@@ -261,14 +319,23 @@ pub async fn deliveries(
         .await?
         .results()?;
     rows.into_iter()
-        .map(|r| match DeliveryStatus::from_name(&r.status) {
-            Some(status) => Ok((r.destination, status)),
-            None => Err(worker::Error::RustError(format!(
-                "stored delivery status `{}`",
-                r.status
-            ))),
-        })
+        .map(|r| r.parse().map_err(worker::Error::RustError))
         .collect()
+}
+
+#[derive(serde::Deserialize)]
+struct DeliveryRow {
+    destination: String,
+    status: String,
+}
+
+impl DeliveryRow {
+    fn parse(self) -> Result<(String, DeliveryStatus), String> {
+        match DeliveryStatus::from_name(&self.status) {
+            Some(status) => Ok((self.destination, status)),
+            None => Err(format!("stored delivery status `{}`", self.status)),
+        }
+    }
 }
 
 /// The handoff of `ticket` in this conversation, if any.
@@ -488,6 +555,7 @@ pub async fn record_exchange(
     req: &ChatRequest,
     reply: &Reply,
     now: i64,
+    trips: &Trips,
 ) -> Result<(), ApiError> {
     let db = db(env)?;
     let reply_json = serde_json::to_string(reply).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -510,27 +578,16 @@ pub async fn record_exchange(
         ])
         .map_err(unavailable)
     };
-    db.batch(vec![
+    let statements = vec![
         upsert_conversation(&db, req, now)?,
         message("shopper", &req.text, reply_json.as_str().into())?,
         message("bot", reply_text, JsValue::NULL)?,
-    ])
-    .await
-    .map_err(unavailable)?;
-    Ok(())
-}
-
-/// Whether this message already has a handoff row (a retry after a failure further on): its
-/// cap slot and challenge were spent by the first attempt.
-pub async fn has_handoff(env: &Env, req: &ChatRequest) -> Result<bool, ApiError> {
-    let n: Option<f64> = db(env)?
-        .prepare("SELECT COUNT(*) AS n FROM handoffs WHERE conversation_id = ?1 AND client_message_id = ?2")
-        .bind(&[req.conversation_id.as_str().into(), req.client_message_id.as_str().into()])
-        .map_err(unavailable)?
-        .first(Some("n"))
+    ];
+    trips
+        .wait(db.batch(statements))
         .await
         .map_err(unavailable)?;
-    Ok(n.unwrap_or(0.0) > 0.0)
+    Ok(())
 }
 
 /// Claims a Turnstile token (by its digest) for this site; `false` when it was spent before.

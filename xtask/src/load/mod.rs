@@ -48,12 +48,12 @@ use crate::setup::Tools;
 use crate::util::{Step, root};
 
 use client::{Conn, Counters, NOT_SENT, generate, judge};
-use plan::{ANSWERED, HANDED_OFF, HANDOFFS_PER_ADDRESS, Phase, plan, plan_counts, pool};
+use plan::{ANSWERED, HANDED_OFF, HANDOFFS_PER_ADDRESS, Kind, Phase, plan, plan_counts, pool};
 use readings::{CLOCK_TICKS, Memory, cpu_ticks, cpus, load_average, workerd_rss};
-use report::{Figures, percentile, report};
+use report::{Figures, Split, percentile, report};
 
 pub const USAGE: &str = "cargo xtask load [--rate N] [--secs N] [--handoffs PERCENT] \
-                         [--connections N] [--no-baseline]";
+                         [--connections N] [--no-baseline] [--past-saturation]";
 
 /// Requests per second, seconds, handoff share and connections when not given. On a shared
 /// 2-core machine Ferry in `wrangler dev` (20% handoffs) fell behind 70 req/s after about 12 s
@@ -64,12 +64,20 @@ pub const DEFAULT_SECS: u32 = 30;
 pub const DEFAULT_HANDOFFS: u32 = 20;
 pub const DEFAULT_CONNECTIONS: usize = 32;
 
+/// `--past-saturation`: a rate the one local runtime cannot hold (it answered at most about
+/// 85 req/s before answers stopped awaiting storage), for a shorter run without the baseline.
+/// What it shows is back-pressure (requests wait for a connection: latency from the due time
+/// grows, late ones are not sent) and that no handoff the Worker acknowledged is lost.
+pub const SATURATION_RATE: u32 = 200;
+pub const SATURATION_SECS: u32 = 20;
+
 const MAX_RATE: u32 = 1000;
 const MAX_SECS: u32 = 600;
 const MAX_CONNECTIONS: usize = 256;
 /// Warm-up at the test's rate before measuring (excluded from the figures).
 const WARMUP_SECS: u32 = 3;
-/// How long to wait after the run for the handoffs to reach the receiver.
+/// How long to wait after the run for the handoffs to reach the receiver, counted from the
+/// last one that arrived (a saturated run leaves a backlog on the queue that still moves).
 const DRAIN: Duration = Duration::from_secs(20);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +131,11 @@ pub fn parse(args: &[String]) -> Result<Options> {
                     value((1, MAX_CONNECTIONS as u64), "connections (threads)")? as usize;
             }
             "--no-baseline" => opts.baseline = false,
+            "--past-saturation" => {
+                opts.rate = SATURATION_RATE;
+                opts.secs = SATURATION_SECS;
+                opts.baseline = false;
+            }
             other => bail!("unknown option `{other}` for load\n\nusage: {USAGE}"),
         }
     }
@@ -519,6 +532,7 @@ fn measure(target: &mut Target, opts: &Options, receiver: Option<&Receiver>) -> 
     memory.samples.extend(workerd_rss(root_pid));
     let cpu_start = (cpu_ticks(root_pid), Instant::now());
     let total = measured.len();
+    let (mut most_behind, mut most_in_flight) = (0, 0);
     let (outcomes, elapsed) = generate(
         port,
         &measured,
@@ -537,6 +551,8 @@ fn measure(target: &mut Target, opts: &Options, receiver: Option<&Receiver>) -> 
                 counters.done.load(Ordering::Relaxed),
             );
             let due = ((elapsed.as_secs_f64() * f64::from(opts.rate)) as u64).min(total as u64);
+            most_behind = most_behind.max(due.saturating_sub(sent));
+            most_in_flight = most_in_flight.max(sent.saturating_sub(done));
             println!(
                 "    {:>4}s  sent {sent:>6}/{total}  behind {:>4}  done {done:>6}  in flight {:>3}  \
                  errors {:>4}  429s {:>3}  workerd {}",
@@ -561,6 +577,7 @@ fn measure(target: &mut Target, opts: &Options, receiver: Option<&Receiver>) -> 
         memory,
         cpu: (pct(w0, w1), pct(n0, n1)),
         load: (load_average(), cpus()),
+        backlog: (most_behind, most_in_flight),
         ..Figures::default()
     };
     let mut latencies = Vec::new();
@@ -600,6 +617,21 @@ fn measure(target: &mut Target, opts: &Options, receiver: Option<&Receiver>) -> 
     figures.p90 = percentile(&latencies, 90.0);
     figures.p99 = percentile(&latencies, 99.0);
     figures.max = latencies.last().copied().unwrap_or_default();
+    // Answers and handoffs apart: a shop asks how fast an answer comes back, and a handoff
+    // awaits storage and the queue by design.
+    for (kind, split) in [
+        (Kind::Answer, &mut figures.answers),
+        (Kind::Handoff, &mut figures.handed_off),
+    ] {
+        let mut part: Vec<f64> = measured
+            .iter()
+            .zip(&outcomes)
+            .filter(|(planned, _)| planned.expect == kind)
+            .filter_map(|(_, o)| o.latency.map(|l| l.as_secs_f64() * 1000.0))
+            .collect();
+        part.sort_by(f64::total_cmp);
+        *split = Split::of(&part);
+    }
     // Completed answers over the time from the start to the last answer, at least the span
     // of the schedule (`secs`), so a run that keeps up shows the rate.
     let window = last_done.max(Duration::from_secs(u64::from(opts.secs)));
@@ -611,15 +643,19 @@ fn measure(target: &mut Target, opts: &Options, receiver: Option<&Receiver>) -> 
         let wanted: HashSet<String> = tickets.into_iter().collect();
         let started = Instant::now();
         print!(
-            "    waiting up to {} s for {} handoffs to be delivered",
-            DRAIN.as_secs(),
-            wanted.len()
+            "    waiting for {} handoffs to be delivered (until {} s pass without one)",
+            wanted.len(),
+            DRAIN.as_secs()
         );
         let _ = std::io::stdout().flush();
+        let (mut last, mut moved) = (usize::MAX, Instant::now());
         let (delivered, rejected) = loop {
             let (got, rejected) = receiver.tickets();
             let delivered = wanted.intersection(&got).count();
-            if delivered == wanted.len() || started.elapsed() > DRAIN || aborted() {
+            if delivered != last {
+                (last, moved) = (delivered, Instant::now());
+            }
+            if delivered == wanted.len() || moved.elapsed() > DRAIN || aborted() {
                 break (delivered, rejected);
             }
             std::thread::sleep(Duration::from_millis(250));
@@ -659,6 +695,11 @@ mod tests {
             (opts.rate, opts.secs, opts.handoffs, opts.baseline),
             (80, 5, 0, false)
         );
+        let past = parse(&args(&["--past-saturation"])).expect("valid");
+        assert_eq!(
+            (past.rate, past.secs, past.baseline),
+            (SATURATION_RATE, SATURATION_SECS, false)
+        );
         for (bad, says) in [
             (&["--rate"][..], "--rate needs a value"),
             (&["--rate", "0"], "from 1 to 1000"),
@@ -667,6 +708,10 @@ mod tests {
             (&["--connections", "0"], "connections"),
             (&["--sec", "3"], "unknown option `--sec`"),
             (&["--rate", "1000", "--secs", "600"], "handoffs, more than"),
+            (
+                &["--past-saturation", "--secs", "600"],
+                "handoffs, more than",
+            ),
         ] {
             let err = parse(&args(bad)).expect_err("invalid").to_string();
             assert!(err.contains(says), "{bad:?}: {err}");

@@ -13,6 +13,39 @@ use super::{DRAIN, Options, WARMUP_SECS};
 const HEAP_SLACK_BYTES: u64 = 2 * 1024 * 1024;
 /// Memory growth from the first to the last tenth of the run that is worth a warning.
 const GROWTH_WARNING: f64 = 0.20;
+/// The targets for answers against the fixed-JSON baseline (all its requests): p50 and p99.
+/// Reported as met or not, never asserted (a busy machine moves them).
+pub(super) const ANSWER_TARGETS: (f64, f64) = (1.5, 3.0);
+
+/// Latency of one kind of request (answers or handoffs), in ms from each request's due time.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Split {
+    pub(super) completed: usize,
+    pub(super) p50: f64,
+    pub(super) p90: f64,
+    pub(super) p99: f64,
+    pub(super) max: f64,
+}
+
+impl Split {
+    pub(super) fn of(sorted: &[f64]) -> Split {
+        Split {
+            completed: sorted.len(),
+            p50: percentile(sorted, 50.0),
+            p90: percentile(sorted, 90.0),
+            p99: percentile(sorted, 99.0),
+            max: sorted.last().copied().unwrap_or_default(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        json!({
+            "completed": self.completed,
+            "p50": round(self.p50), "p90": round(self.p90), "p99": round(self.p99),
+            "max": round(self.max),
+        })
+    }
+}
 
 /// What one measured target did (`measure` fills it, [`report`] shows it).
 #[derive(Debug, Clone, Default)]
@@ -45,6 +78,12 @@ pub(super) struct Figures {
     pub(super) load: (f64, usize),
     /// (handoffs answered, delivered to the receiver, seconds waited, refused signatures)
     pub(super) handoffs: Option<(usize, usize, f64, u64)>,
+    /// The requests planned as answers, and as handoffs (the baseline answers all alike).
+    pub(super) answers: Split,
+    pub(super) handed_off: Split,
+    /// Back-pressure, the most seen at a progress line: requests due but not yet sent (they
+    /// wait for a connection), and requests sent but not answered (in flight).
+    pub(super) backlog: (u64, u64),
 }
 
 impl Figures {
@@ -122,9 +161,44 @@ pub(super) fn report(opts: &Options, ferry: &Figures, baseline: Option<&Figures>
             times(get(ferry), baseline.map(get)),
         );
     }
+    let ferry_only = |f: &Figures, v: f64| {
+        if f.handoffs.is_some() {
+            format!("{v:.1}")
+        } else {
+            "-".into()
+        }
+    };
+    for (label, get) in [
+        (
+            "answers p50 (ms)",
+            (|f: &Figures| f.answers.p50) as fn(&Figures) -> f64,
+        ),
+        ("answers p99 (ms)", |f: &Figures| f.answers.p99),
+        ("handoffs p50 (ms)", |f: &Figures| f.handed_off.p50),
+        ("handoffs p99 (ms)", |f: &Figures| f.handed_off.p99),
+    ] {
+        // Against the baseline's figure for all its requests (p50 or p99 alike).
+        let all = if label.contains("p50") {
+            |f: &Figures| f.p50
+        } else {
+            |f: &Figures| f.p99
+        };
+        row(
+            label,
+            &|f| ferry_only(f, get(f)),
+            times(get(ferry), baseline.map(all)),
+        );
+    }
     row(
         "p50 first→last 10% (ms)",
         &|f| format!("{:.0}→{:.0}", f.p50_tenths.0, f.p50_tenths.1),
+        None,
+    );
+    row("most due, not yet sent", &|f| f.backlog.0.to_string(), None);
+    row("most in flight", &|f| f.backlog.1.to_string(), None);
+    row(
+        "not sent (back-pressure)",
+        &|f| f.scheduled.saturating_sub(f.sent).to_string(),
         None,
     );
     row("errors", &|f| f.error_count().to_string(), None);
@@ -169,15 +243,37 @@ pub(super) fn report(opts: &Options, ferry: &Figures, baseline: Option<&Figures>
         &|f| format!("{:.1}/{} CPUs", f.load.0, f.load.1),
         None,
     );
+    let targets = baseline.map(|b| {
+        let p50 = ratio(ferry.answers.p50, b.p50);
+        let p99 = ratio(ferry.answers.p99, b.p99);
+        let met = p50.is_some_and(|r| r <= ANSWER_TARGETS.0)
+            && p99.is_some_and(|r| r <= ANSWER_TARGETS.1);
+        println!(
+            "\n    answers against the baseline: p50 {} (target ≤ {}×), p99 {} (target ≤ {}×): {}",
+            p50.map_or("-".into(), |r| format!("{r:.2}×")),
+            ANSWER_TARGETS.0,
+            p99.map_or("-".into(), |r| format!("{r:.2}×")),
+            ANSWER_TARGETS.1,
+            if met { "met" } else { "NOT met" }
+        );
+        json!({
+            "answers_p50_over_baseline_p50": p50.map(round),
+            "answers_p99_over_baseline_p99": p99.map(round),
+            "target_p50": ANSWER_TARGETS.0,
+            "target_p99": ANSWER_TARGETS.1,
+            "met": met,
+        })
+    });
     if let Some((answered, delivered, waited, rejected)) = ferry.handoffs {
         println!(
-            "\n    handoffs: {delivered} of {answered} delivered to the receiver \
-             ({:.1} s after the run; {rejected} refused for their signature)",
+            "\n    handoffs: {delivered} of {answered} acknowledged to the shopper delivered to the \
+             receiver, {} lost ({:.1} s after the run; {rejected} refused for their signature)",
+            answered - delivered,
             waited
         );
         if delivered < answered {
             println!(
-                "    \x1b[1;33mWARNING\x1b[0m {} handoffs did not arrive within {} s",
+                "    \x1b[1;33mWARNING\x1b[0m {} handoffs did not arrive ({} s passed without a delivery): lost",
                 answered - delivered,
                 DRAIN.as_secs()
             );
@@ -270,6 +366,13 @@ pub(super) fn report(opts: &Options, ferry: &Figures, baseline: Option<&Figures>
                 "growth_first_to_last_tenth": f.memory.growth().map(round),
                 "samples": f.memory.samples,
             },
+            "answers_latency_ms": f.answers.json(),
+            "handoffs_latency_ms": f.handed_off.json(),
+            "back_pressure": {
+                "most_due_not_sent": f.backlog.0,
+                "most_in_flight": f.backlog.1,
+                "not_sent": f.scheduled.saturating_sub(f.sent),
+            },
             "cpu_percent_of_one_core": { "workerd": round(f.cpu.0), "wrangler_node": round(f.cpu.1) },
             "load_average_1min": round(f.load.0),
             "cpus": f.load.1,
@@ -278,6 +381,7 @@ pub(super) fn report(opts: &Options, ferry: &Figures, baseline: Option<&Figures>
                 "delivered": delivered,
                 "waited_s": round(waited),
                 "refused_signatures": rejected,
+                "lost": answered - delivered,
             })),
         })
     };
@@ -299,6 +403,7 @@ pub(super) fn report(opts: &Options, ferry: &Figures, baseline: Option<&Figures>
         "ferry": figures(ferry),
         "baseline": baseline.map(figures),
         "ferry_over_baseline": ratios,
+        "answer_targets": targets,
         "unix_ms": inbox::now_ms(),
     })
 }
