@@ -102,8 +102,13 @@ pub struct Builder {
 impl Builder {
     /// A builder with the engine's concepts.
     pub fn with_engine() -> Result<Builder, String> {
+        Builder::from_written(engine()?)
+    }
+
+    /// A builder with these concepts (the engine's, parsed by [`engine`]).
+    pub fn from_written(written: Written) -> Result<Builder, String> {
         let mut b = Builder::default();
-        for (name, langs) in engine()? {
+        for (name, langs) in written {
             for (lang, terms) in langs {
                 for term in terms {
                     b.add(&name, lang, &term)
@@ -242,16 +247,24 @@ impl Builder {
     }
 
     /// The matcher.
-    pub fn build(mut self) -> Result<Concepts, String> {
+    pub fn build(self) -> Result<Concepts, String> {
+        self.build_marked(&mut |_| {})
+    }
+
+    /// [`Builder::build`], calling `mark` as each stage ends (for `shared::cold`).
+    pub fn build_marked(mut self, mark: &mut dyn FnMut(&'static str)) -> Result<Concepts, String> {
         for (i, literal) in self.literals.iter().enumerate() {
             let term = vocab::term(literal, false).map_err(|e| e.to_string())?;
             self.terms.push((Label::Literal(i as u16), term));
         }
         let dictionary = Dictionary::new(self.words.iter().map(String::as_str));
+        mark("typo dictionary");
+        let set = TermSet::new(self.terms)?;
+        mark("concept TermSet");
         Ok(Concepts {
             languages: self.languages,
             names: self.names,
-            set: TermSet::new(self.terms)?,
+            set,
             skeletons: self.skeletons,
             vetoes: self.vetoes,
             dictionary,

@@ -22,11 +22,18 @@ fn keep<T>(errors: &mut Vec<LoadError>, r: Result<T, LoadError>) -> Option<T> {
     }
 }
 
-pub(super) struct Loader<'s> {
+pub(super) struct Loader<'s, 'm> {
     pub(super) source: &'s str,
+    /// Called with the name of each loading stage as it ends: how the benchmark times the
+    /// stages (`shared::cold`). The loader itself reads no clock.
+    pub(super) mark: std::cell::RefCell<&'m mut dyn FnMut(&'static str)>,
 }
 
-impl Loader<'_> {
+impl Loader<'_, '_> {
+    fn mark(&self, stage: &'static str) {
+        (self.mark.borrow_mut())(stage);
+    }
+
     pub(super) fn err<T>(
         &self,
         span: std::ops::Range<usize>,
@@ -368,10 +375,16 @@ impl Loader<'_> {
         }
 
         // Concepts: the engine's, then the site's `[vocab.*]` on top.
-        let mut concepts = match crate::concept::Builder::with_engine() {
+        let engine = match crate::concept::engine() {
+            Ok(w) => w,
+            Err(e) => return self.err(0..0, None, e),
+        };
+        self.mark("concept TOMLs");
+        let mut concepts = match crate::concept::Builder::from_written(engine) {
             Ok(b) => b,
             Err(e) => return self.err(0..0, None, e),
         };
+        self.mark("concept terms parsed");
         for (name, langs) in &file.vocab {
             for (lang, terms) in langs {
                 let Some(code) = keep(&mut errors, self.lang(lang, None)) else {
@@ -389,6 +402,7 @@ impl Loader<'_> {
             }
         }
 
+        self.mark("site sections checked");
         let mut rules = Vec::new();
         let mut sources = Vec::new();
         let mut pattern_rule = Vec::new();
@@ -639,10 +653,12 @@ impl Loader<'_> {
                     )
                 })
         };
+        self.mark("rules checked (each pattern compiled alone)");
         let patterns = set(&sources)?;
         let unicode_patterns = set(&unicode_sources)?;
+        self.mark("RegexSet");
         let concepts = concepts
-            .build()
+            .build_marked(&mut |stage| self.mark(stage))
             .or_else(|e| self.err(0..0, None, format!("the concepts do not compile: {e}")))?;
 
         let (destinations, routes) = self.handoff_routing(file.destinations, file.routes)?;
