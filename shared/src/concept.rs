@@ -257,8 +257,6 @@ impl Builder {
             let term = vocab::term(literal, false).map_err(|e| e.to_string())?;
             self.terms.push((Label::Literal(i as u16), term));
         }
-        let dictionary = Dictionary::new(self.words.iter().map(String::as_str));
-        mark("typo dictionary");
         let set = TermSet::new(self.terms)?;
         mark("concept TermSet");
         Ok(Concepts {
@@ -267,7 +265,8 @@ impl Builder {
             set,
             skeletons: self.skeletons,
             vetoes: self.vetoes,
-            dictionary,
+            words: self.words,
+            dictionary: std::sync::OnceLock::new(),
         })
     }
 }
@@ -371,7 +370,11 @@ pub struct Concepts {
     set: TermSet<Label>,
     skeletons: Vec<(usize, Vec<Part>)>,
     vetoes: Vec<(usize, Vec<Part>)>,
-    dictionary: Dictionary,
+    /// The vocabulary's words, for the typo dictionary.
+    words: Vec<String>,
+    /// Built on first use: only a message no rule understood needs it (a fresh isolate's first
+    /// message usually does not).
+    dictionary: std::sync::OnceLock<Dictionary>,
 }
 
 impl Concepts {
@@ -457,7 +460,7 @@ impl Concepts {
 
     /// The number of words the typo pass knows.
     pub fn dictionary_words(&self) -> usize {
-        self.dictionary.len()
+        self.dictionary().len()
     }
 
     /// `folded` with words that are one typo away from exactly one vocabulary word corrected
@@ -467,6 +470,11 @@ impl Concepts {
         folded: &str,
         keep: &dyn Fn(&str) -> bool,
     ) -> Option<(String, Vec<(String, String)>)> {
-        self.dictionary.correct(folded, keep)
+        self.dictionary().correct(folded, keep)
+    }
+
+    fn dictionary(&self) -> &Dictionary {
+        self.dictionary
+            .get_or_init(|| Dictionary::new(self.words.iter().map(String::as_str)))
     }
 }

@@ -457,7 +457,7 @@ impl Loader<'_, '_> {
                 for (lang, pats) in &rule.patterns {
                     pattern_languages.push(site_lang(lang, rid)?);
                     for pat in pats {
-                        self.regex(pat, rid)?;
+                        self.check_pattern(pat, rid)?;
                         let (source, unicode) = ascii_word_boundaries(&fold_pattern(pat.get_ref()));
                         if unicode {
                             unicode_sources.push(source);
@@ -817,12 +817,66 @@ impl Loader<'_, '_> {
             .build()
             .or_else(|e| {
                 let why = match e {
-                    regex::Error::CompiledTooBig(limit) => {
-                        format!("pattern is too big (compiled size over {limit} bytes); split it or remove repetition")
-                    }
-                    other => format!("pattern does not compile: {}", other.to_string().lines().last().unwrap_or("invalid")),
+                    regex::Error::CompiledTooBig(limit) => too_big(limit),
+                    other => does_not_compile(&other.to_string()),
                 };
                 self.err(pattern.span(), rule, why)
             })
     }
+
+    /// Checks a rule's pattern as [`Loader::regex`] would compile it, with the same errors,
+    /// but builds only what can fail — the syntax tree and the two NFAs, against the same
+    /// size limit — not the matcher it would throw away (the pattern set is what runs): in
+    /// wasm, compiling each pattern whole was most of a cold start.
+    pub(super) fn check_pattern(
+        &self,
+        pattern: &Spanned<String>,
+        rule: Option<&str>,
+    ) -> Result<(), LoadError> {
+        use regex_automata::nfa::thompson;
+        use regex_automata::util::syntax;
+
+        let source = fold_pattern(pattern.get_ref());
+        let config = syntax::Config::new().case_insensitive(true).utf8(true);
+        let hir = syntax::parse_with(&source, &config)
+            .or_else(|e| self.err(pattern.span(), rule, does_not_compile(&e.to_string())))?;
+        // The matcher would build a reverse NFA too (for its lazy DFA), often the larger: the
+        // size limit applies to each.
+        for reverse in [true, false] {
+            let captures = if reverse {
+                thompson::WhichCaptures::None
+            } else {
+                thompson::WhichCaptures::All
+            };
+            thompson::Compiler::new()
+                .configure(
+                    thompson::Config::new()
+                        .nfa_size_limit(Some(PATTERN_SIZE_LIMIT))
+                        .shrink(false)
+                        .reverse(reverse)
+                        .which_captures(captures),
+                )
+                .build_from_hir(&hir)
+                .or_else(|e| {
+                    let why = match e.size_limit() {
+                        Some(limit) => too_big(limit),
+                        None => does_not_compile(&e.to_string()),
+                    };
+                    self.err(pattern.span(), rule, why)
+                })?;
+        }
+        Ok(())
+    }
+}
+
+fn too_big(limit: usize) -> String {
+    format!("pattern is too big (compiled size over {limit} bytes); split it or remove repetition")
+}
+
+/// The last line of the regex error (the first ones repeat the pattern and point into it).
+fn does_not_compile(error: &str) -> String {
+    format!(
+        "pattern does not compile: {}",
+        error.lines().last().unwrap_or("invalid")
+    )
 }
