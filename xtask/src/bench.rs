@@ -108,10 +108,13 @@ fn build(tools: &Tools) -> Result<(PathBuf, PathBuf)> {
     Ok((root.join("target/release/ferry-bench"), pkg))
 }
 
+/// Starts one run of a side with these arguments.
+type Starter = Box<dyn Fn(&[&str]) -> Command>;
+
 /// One side of the benchmark: how to start a run of it.
 struct Side {
     name: &'static str,
-    command: Box<dyn Fn(&[&str]) -> Command>,
+    command: Starter,
 }
 
 impl Side {
@@ -586,7 +589,7 @@ mod wasm {
             *by_crate.entry(krate).or_default() += size;
         }
         let mut out: Vec<(String, usize)> = by_crate.into_iter().collect();
-        out.sort_by(|a, b| b.1.cmp(&a.1));
+        out.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
         Ok(out)
     }
 }

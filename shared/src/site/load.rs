@@ -653,7 +653,7 @@ impl Loader<'_, '_> {
                     )
                 })
         };
-        self.mark("rules checked (each pattern compiled alone)");
+        self.mark("rules checked (patterns parsed, NFAs sized)");
         let patterns = set(&sources)?;
         let unicode_patterns = set(&unicode_sources)?;
         self.mark("RegexSet");
