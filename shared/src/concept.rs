@@ -102,8 +102,13 @@ pub struct Builder {
 impl Builder {
     /// A builder with the engine's concepts.
     pub fn with_engine() -> Result<Builder, String> {
+        Builder::from_written(engine()?)
+    }
+
+    /// A builder with these concepts (the engine's, parsed by [`engine`]).
+    pub fn from_written(written: Written) -> Result<Builder, String> {
         let mut b = Builder::default();
-        for (name, langs) in engine()? {
+        for (name, langs) in written {
             for (lang, terms) in langs {
                 for term in terms {
                     b.add(&name, lang, &term)
@@ -242,19 +247,26 @@ impl Builder {
     }
 
     /// The matcher.
-    pub fn build(mut self) -> Result<Concepts, String> {
+    pub fn build(self) -> Result<Concepts, String> {
+        self.build_marked(&mut |_| {})
+    }
+
+    /// [`Builder::build`], calling `mark` as each stage ends (for `shared::cold`).
+    pub fn build_marked(mut self, mark: &mut dyn FnMut(&'static str)) -> Result<Concepts, String> {
         for (i, literal) in self.literals.iter().enumerate() {
             let term = vocab::term(literal, false).map_err(|e| e.to_string())?;
             self.terms.push((Label::Literal(i as u16), term));
         }
-        let dictionary = Dictionary::new(self.words.iter().map(String::as_str));
+        let set = TermSet::new(self.terms)?;
+        mark("concept TermSet");
         Ok(Concepts {
             languages: self.languages,
             names: self.names,
-            set: TermSet::new(self.terms)?,
+            set,
             skeletons: self.skeletons,
             vetoes: self.vetoes,
-            dictionary,
+            words: self.words,
+            dictionary: std::sync::OnceLock::new(),
         })
     }
 }
@@ -358,7 +370,11 @@ pub struct Concepts {
     set: TermSet<Label>,
     skeletons: Vec<(usize, Vec<Part>)>,
     vetoes: Vec<(usize, Vec<Part>)>,
-    dictionary: Dictionary,
+    /// The vocabulary's words, for the typo dictionary.
+    words: Vec<String>,
+    /// Built on first use: only a message no rule understood needs it (a fresh isolate's first
+    /// message usually does not).
+    dictionary: std::sync::OnceLock<Dictionary>,
 }
 
 impl Concepts {
@@ -444,7 +460,7 @@ impl Concepts {
 
     /// The number of words the typo pass knows.
     pub fn dictionary_words(&self) -> usize {
-        self.dictionary.len()
+        self.dictionary().len()
     }
 
     /// `folded` with words that are one typo away from exactly one vocabulary word corrected
@@ -454,6 +470,11 @@ impl Concepts {
         folded: &str,
         keep: &dyn Fn(&str) -> bool,
     ) -> Option<(String, Vec<(String, String)>)> {
-        self.dictionary.correct(folded, keep)
+        self.dictionary().correct(folded, keep)
+    }
+
+    fn dictionary(&self) -> &Dictionary {
+        self.dictionary
+            .get_or_init(|| Dictionary::new(self.words.iter().map(String::as_str)))
     }
 }

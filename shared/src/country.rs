@@ -144,6 +144,16 @@ fn is_katakana(c: char) -> bool {
     matches!(c, '\u{30A1}'..='\u{30FA}' | '\u{30FC}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}')
 }
 
+/// Builds the tables now, calling `mark` as each ends (`shared::cold`).
+pub(crate) fn warm(mark: &mut dyn FnMut(&'static str)) {
+    LazyLock::force(&COUNTRIES);
+    mark("countries TOML");
+    LazyLock::force(&NAMES);
+    mark("country names folded");
+    LazyLock::force(&FINDER);
+    mark("country finder regex");
+}
+
 /// Is `code` a country this table knows (ISO 3166-1 alpha-2, upper case)?
 pub fn is_known(code: &str) -> bool {
     COUNTRIES.iter().any(|c| c.code == code)

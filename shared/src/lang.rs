@@ -64,6 +64,11 @@ pub fn detect(text: &str, allowed: &[LangCode], locale: Option<&str>) -> Languag
     }
 }
 
+/// Decodes the language model now (`shared::cold`).
+pub(crate) fn warm() {
+    lid::warm();
+}
+
 /// The languages a message may plausibly be written in, for weighing the words it contains:
 /// every language the Latin-script model gives at least `min` probability, and every language
 /// the model does not cover (their words are of their own script, or transliterations that
@@ -399,6 +404,10 @@ mod lid {
                 .map(|(_, l)| *l)
                 .collect(),
         )
+    }
+
+    pub(super) fn warm() {
+        LazyLock::force(&MODEL);
     }
 
     pub(super) fn has(lang: LangCode) -> bool {

@@ -13,7 +13,7 @@
 //! `shared/tests/lexicon_tidy.rs` runs it, so a broken lexicon never ships.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 
@@ -148,11 +148,17 @@ pub struct Lexicon {
     replies: BTreeMap<(LangCode, SmallTalk), String>,
 }
 
-static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
-    // The data is compiled in and `check()` is a test: a failure here is a build that no test
-    // passed.
-    Lexicon::load().expect("the lexicons load (run the lexicon_tidy test)")
-});
+static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+
+/// Loads the lexicons now, calling `mark` as each stage ends (`shared::cold`); a no-op when
+/// they are already loaded.
+pub(crate) fn warm(mark: &mut dyn FnMut(&'static str)) {
+    if LEXICON.get().is_none() {
+        let _ = LEXICON.set(
+            Lexicon::load_marked(mark).expect("the lexicons load (run the lexicon_tidy test)"),
+        );
+    }
+}
 
 /// The languages the lexicons have a file for.
 pub fn languages() -> impl Iterator<Item = LangCode> {
@@ -161,7 +167,9 @@ pub fn languages() -> impl Iterator<Item = LangCode> {
 
 /// The compiled lexicons.
 pub fn get() -> &'static Lexicon {
-    &LEXICON
+    // The data is compiled in and `check()` is a test: a failure here is a build that no test
+    // passed.
+    LEXICON.get_or_init(|| Lexicon::load().expect("the lexicons load (run the lexicon_tidy test)"))
 }
 
 /// Every problem in the lexicon data, each naming its file, table, reason and term.
@@ -306,6 +314,11 @@ pub fn explain(folded: &str) -> Vec<String> {
 
 impl Lexicon {
     fn load() -> Result<Lexicon, Vec<String>> {
+        Lexicon::load_marked(&mut |_| {})
+    }
+
+    /// Loads the lexicons, calling `mark` as each stage ends (for `shared::cold`).
+    pub(crate) fn load_marked(mark: &mut dyn FnMut(&'static str)) -> Result<Lexicon, Vec<String>> {
         let mut b = Builder { errors: Vec::new() };
         let spec: ReasonsFile =
             toml::from_str(REASONS).map_err(|e| vec![format!("lexicon/reasons.toml: {e}")])?;
@@ -316,6 +329,7 @@ impl Lexicon {
                 Err(e) => b.errors.push(format!("lexicon/{lang}.toml: {e}")),
             }
         }
+        mark("lexicon TOMLs");
 
         // Alarm reasons: every term labelled with its reason.
         let mut reasons = Vec::new();
@@ -453,9 +467,12 @@ impl Lexicon {
             }
         }
 
+        mark("lexicon terms parsed");
         let alarms = b.built("the alarm terms", TermSet::new(alarm_terms));
+        mark("lexicon alarm TermSet");
         let neutral = b.built("[neutral]", TermSet::new(neutral));
         let small_talk = b.built("[smalltalk]", TermSet::new(small_talk));
+        mark("lexicon neutral + small-talk TermSets");
         match (alarms, neutral, small_talk) {
             (Some(alarms), Some(neutral), Some(small_talk)) if b.errors.is_empty() => Ok(Lexicon {
                 alarms,

@@ -58,6 +58,9 @@ pub mod topic;
 pub mod wire;
 
 #[cfg(feature = "router")]
+#[doc(hidden)]
+pub mod cold;
+#[cfg(feature = "router")]
 pub mod concept;
 #[cfg(feature = "router")]
 pub mod country;

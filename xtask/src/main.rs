@@ -1,5 +1,6 @@
 //! Ferry's dev automation. `cargo xtask help` lists the commands.
 
+mod bench;
 mod build;
 mod dev;
 mod fuzz;
@@ -23,6 +24,11 @@ cargo xtask <command>
   test [GROUP…]  set up and run every check (groups: lint unit build check deploy e2e)
   size           raw / gzip / brotli bytes of what ships, the targets, and peer widgets
                  from npm for scale (--check: fail on a missed target; --no-peers)
+  bench          the router's cold start and per-message cost in wasm (Node's V8, the engine
+                 inside workerd) and natively, per pack (demo, generated-1000), and what the
+                 Worker's wasm holds; table + target/router-bench.json. Options: --runs N
+                 (fresh processes per cold figure, default 5), --rounds N (default 20),
+                 --packs demo,generated-1000. Not part of `test`.
   setup          install what is missing (wasm target, worker-build, wasm-bindgen-cli,
                  npm packages incl. Node 22; add --browser for Chromium)
   build          build the widget, the storefront assets and the Worker
@@ -89,6 +95,7 @@ fn dispatch(args: &[String]) -> anyhow::Result<()> {
             build::worker(&tools, rest.iter().any(|a| a == "--force"))
         }
         Some("fuzz") => fuzz::run_cli(rest),
+        Some("bench") => bench::run_cli(&bench::parse(rest)?),
         Some("build-worker") => build::worker(&setup::locate()?, false),
         Some("load") => load::run(&load::parse(rest)?),
         Some("inbox") => match inbox_cli::parse(rest, std::env::var("WEBHOOK_SECRET").ok())? {

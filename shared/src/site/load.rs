@@ -22,11 +22,18 @@ fn keep<T>(errors: &mut Vec<LoadError>, r: Result<T, LoadError>) -> Option<T> {
     }
 }
 
-pub(super) struct Loader<'s> {
+pub(super) struct Loader<'s, 'm> {
     pub(super) source: &'s str,
+    /// Called with the name of each loading stage as it ends: how the benchmark times the
+    /// stages (`shared::cold`). The loader itself reads no clock.
+    pub(super) mark: std::cell::RefCell<&'m mut dyn FnMut(&'static str)>,
 }
 
-impl Loader<'_> {
+impl Loader<'_, '_> {
+    fn mark(&self, stage: &'static str) {
+        (self.mark.borrow_mut())(stage);
+    }
+
     pub(super) fn err<T>(
         &self,
         span: std::ops::Range<usize>,
@@ -368,10 +375,16 @@ impl Loader<'_> {
         }
 
         // Concepts: the engine's, then the site's `[vocab.*]` on top.
-        let mut concepts = match crate::concept::Builder::with_engine() {
+        let engine = match crate::concept::engine() {
+            Ok(w) => w,
+            Err(e) => return self.err(0..0, None, e),
+        };
+        self.mark("concept TOMLs");
+        let mut concepts = match crate::concept::Builder::from_written(engine) {
             Ok(b) => b,
             Err(e) => return self.err(0..0, None, e),
         };
+        self.mark("concept terms parsed");
         for (name, langs) in &file.vocab {
             for (lang, terms) in langs {
                 let Some(code) = keep(&mut errors, self.lang(lang, None)) else {
@@ -389,6 +402,7 @@ impl Loader<'_> {
             }
         }
 
+        self.mark("site sections checked");
         let mut rules = Vec::new();
         let mut sources = Vec::new();
         let mut pattern_rule = Vec::new();
@@ -443,7 +457,7 @@ impl Loader<'_> {
                 for (lang, pats) in &rule.patterns {
                     pattern_languages.push(site_lang(lang, rid)?);
                     for pat in pats {
-                        self.regex(pat, rid)?;
+                        self.check_pattern(pat, rid)?;
                         let (source, unicode) = ascii_word_boundaries(&fold_pattern(pat.get_ref()));
                         if unicode {
                             unicode_sources.push(source);
@@ -639,10 +653,12 @@ impl Loader<'_> {
                     )
                 })
         };
+        self.mark("rules checked (patterns parsed, NFAs sized)");
         let patterns = set(&sources)?;
         let unicode_patterns = set(&unicode_sources)?;
+        self.mark("RegexSet");
         let concepts = concepts
-            .build()
+            .build_marked(&mut |stage| self.mark(stage))
             .or_else(|e| self.err(0..0, None, format!("the concepts do not compile: {e}")))?;
 
         let (destinations, routes) = self.handoff_routing(file.destinations, file.routes)?;
@@ -801,12 +817,66 @@ impl Loader<'_> {
             .build()
             .or_else(|e| {
                 let why = match e {
-                    regex::Error::CompiledTooBig(limit) => {
-                        format!("pattern is too big (compiled size over {limit} bytes); split it or remove repetition")
-                    }
-                    other => format!("pattern does not compile: {}", other.to_string().lines().last().unwrap_or("invalid")),
+                    regex::Error::CompiledTooBig(limit) => too_big(limit),
+                    other => does_not_compile(&other.to_string()),
                 };
                 self.err(pattern.span(), rule, why)
             })
     }
+
+    /// Checks a rule's pattern as [`Loader::regex`] would compile it, with the same errors,
+    /// but builds only what can fail — the syntax tree and the two NFAs, against the same
+    /// size limit — not the matcher it would throw away (the pattern set is what runs): in
+    /// wasm, compiling each pattern whole was most of a cold start.
+    pub(super) fn check_pattern(
+        &self,
+        pattern: &Spanned<String>,
+        rule: Option<&str>,
+    ) -> Result<(), LoadError> {
+        use regex_automata::nfa::thompson;
+        use regex_automata::util::syntax;
+
+        let source = fold_pattern(pattern.get_ref());
+        let config = syntax::Config::new().case_insensitive(true).utf8(true);
+        let hir = syntax::parse_with(&source, &config)
+            .or_else(|e| self.err(pattern.span(), rule, does_not_compile(&e.to_string())))?;
+        // The matcher would build a reverse NFA too (for its lazy DFA), often the larger: the
+        // size limit applies to each.
+        for reverse in [true, false] {
+            let captures = if reverse {
+                thompson::WhichCaptures::None
+            } else {
+                thompson::WhichCaptures::All
+            };
+            thompson::Compiler::new()
+                .configure(
+                    thompson::Config::new()
+                        .nfa_size_limit(Some(PATTERN_SIZE_LIMIT))
+                        .shrink(false)
+                        .reverse(reverse)
+                        .which_captures(captures),
+                )
+                .build_from_hir(&hir)
+                .or_else(|e| {
+                    let why = match e.size_limit() {
+                        Some(limit) => too_big(limit),
+                        None => does_not_compile(&e.to_string()),
+                    };
+                    self.err(pattern.span(), rule, why)
+                })?;
+        }
+        Ok(())
+    }
+}
+
+fn too_big(limit: usize) -> String {
+    format!("pattern is too big (compiled size over {limit} bytes); split it or remove repetition")
+}
+
+/// The last line of the regex error (the first ones repeat the pattern and point into it).
+fn does_not_compile(error: &str) -> String {
+    format!(
+        "pattern does not compile: {}",
+        error.lines().last().unwrap_or("invalid")
+    )
 }

@@ -273,6 +273,15 @@ impl CompiledSite {
 
     /// Parses and compiles a site file. `source` is the TOML text.
     pub fn from_toml(source: &str) -> Result<CompiledSite, LoadError> {
+        Self::from_toml_marked(source, &mut |_| {})
+    }
+
+    /// [`CompiledSite::from_toml`], calling `mark` with the name of each stage as it ends (the
+    /// caller reads the clock: `shared::cold`).
+    pub fn from_toml_marked(
+        source: &str,
+        mark: &mut dyn FnMut(&'static str),
+    ) -> Result<CompiledSite, LoadError> {
         let file: SiteFile = toml::from_str(source).map_err(|e| {
             let (line, column) = e.span().map_or((0, 0), |s| line_col(source, s.start));
             LoadError {
@@ -283,7 +292,12 @@ impl CompiledSite {
                 more: Vec::new(),
             }
         })?;
-        Loader { source }.compile(file)
+        mark("site TOML parsed");
+        Loader {
+            source,
+            mark: std::cell::RefCell::new(mark),
+        }
+        .compile(file)
     }
 
     /// What `GET /v1/config` returns for this site, without `status` (which needs the time:

@@ -7,7 +7,7 @@ use super::file::*;
 use super::load::Loader;
 use super::*;
 
-impl Loader<'_> {
+impl Loader<'_, '_> {
     pub(super) fn limits(&self, file: Option<LimitsFile>) -> Result<Limits, LoadError> {
         let mut limits = Limits::default();
         let Some(file) = file else {
