@@ -984,14 +984,12 @@ fn the_reply_route_checks_before_anything_is_sent() {
     assert_ne!(out.webhook_id, "");
 }
 
+/// What the fake Worker saw: URL, headers, body.
+type Seen = (String, Headers, Vec<u8>);
+
 /// A stand-in for the Worker on 127.0.0.1: records each request (URL, headers, body) and
 /// answers them in turn with `answers` (status, JSON).
-fn fake_worker(
-    answers: Vec<(u16, String)>,
-) -> (
-    u16,
-    std::thread::JoinHandle<Vec<(String, Headers, Vec<u8>)>>,
-) {
+fn fake_worker(answers: Vec<(u16, String)>) -> (u16, std::thread::JoinHandle<Vec<Seen>>) {
     let server = Server::http("127.0.0.1:0").expect("listen");
     let port = server.server_addr().to_ip().map(|a| a.port()).expect("ip");
     let thread = std::thread::spawn(move || {
