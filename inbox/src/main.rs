@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         },
         Err(e) => {
             eprintln!(
-                "{PROGRAM}: error: {e:#}\n\nUsage: {PROGRAM} [--port N] [--secret KEYS] \
+                "{PROGRAM}: error: {e:#}\n\nUsage: {PROGRAM} [--port N] [--secret KEYS] [--worker URL] \
                  (`{PROGRAM} --help` says more)"
             );
             ExitCode::from(2)
