@@ -1,5 +1,5 @@
-//! The command line of `ferry-inbox` and `cargo xtask inbox`: `[--port N] [--secret KEYS]`,
-//! the secret defaulting to the `WEBHOOK_SECRET` environment variable.
+//! The command line of `ferry-inbox` and `cargo xtask inbox`: `[--port N] [--secret KEYS]
+//! [--worker URL]`, the secret defaulting to the `WEBHOOK_SECRET` environment variable.
 
 use anyhow::{Result, bail};
 
@@ -21,6 +21,8 @@ pub struct Options {
     pub port: u16,
     /// One or more `whsec_…` separated by spaces; `None` accepts unsigned deliveries.
     pub secret: Option<String>,
+    /// The Worker the page's replies go to (`http://127.0.0.1:<port>`); `None`: replies off.
+    pub worker: Option<String>,
 }
 
 /// The help text, naming the command `program` (`ferry-inbox`, `cargo xtask inbox`).
@@ -31,7 +33,7 @@ pub fn help(program: &str) -> String {
 that verifies Standard Webhooks signatures, prints each handoff in the terminal and lists them
 on a page, urgent first.
 
-Usage: {program} [--port N] [--secret KEYS]
+Usage: {program} [--port N] [--secret KEYS] [--worker URL]
 
 Options:
   --port N        listen on 127.0.0.1:N (default {DEFAULT_PORT}; 0 picks a free port)
@@ -39,12 +41,17 @@ Options:
                   signed with any of them is accepted, a missing or wrong signature is a 401.
                   Default: the WEBHOOK_SECRET environment variable. With neither, deliveries
                   are accepted unsigned (and marked so).
+  --worker URL    the local Worker (http://127.0.0.1:<port>, e.g. wrangler dev) the page's
+                  reply boxes send to: POST /v1/replies?site=…&destination=…, signed with the
+                  secret. Team `default` answers as destination `helpdesk`, another team as its
+                  own name. Without it (or without a secret) the reply box says replies are off.
   -h, --help      print this help
 
 Routes:
   GET  /                    the page (reloads every 5 s)
   POST /handoffs            a signed handoff payload (docs/handoff-payload.v1.schema.json)
   POST /handoffs/<team>     the same, for a team's destination (e.g. /handoffs/sales)
+  POST /handoffs/<team>/<ticket>/reply   the page's reply box (form: agent, text)
   GET  /handoffs            the handoff payloads received, as JSON
   POST /slack/<channel>     a Slack Block Kit message (unsigned, like Slack's webhooks)
   GET  /slack               the Slack messages received, as JSON
@@ -60,6 +67,7 @@ Everything is kept in memory: Ctrl-C stops it, and a restart starts empty.
 pub fn parse(args: &[String], env_secret: Option<String>) -> Result<Command> {
     let mut port: Option<u16> = None;
     let mut secret: Option<String> = None;
+    let mut worker: Option<String> = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -103,17 +111,33 @@ pub fn parse(args: &[String], env_secret: Option<String>) -> Result<Command> {
                 };
                 secret = Some(text);
             }
+            "--worker" => {
+                if worker.is_some() {
+                    bail!("--worker is given twice");
+                }
+                let Some(text) = value() else {
+                    bail!("--worker needs a URL: http://127.0.0.1:<port>");
+                };
+                crate::client::parse_worker_url(&text)
+                    .map_err(|e| anyhow::anyhow!("--worker {e}"))?;
+                worker = Some(text);
+            }
             other if other.starts_with('-') => {
-                bail!("unknown option `{other}` (the options are --port N, --secret KEYS, --help)")
+                bail!(
+                    "unknown option `{other}` (the options are --port N, --secret KEYS, \
+                     --worker URL, --help)"
+                )
             }
             other => bail!(
-                "unexpected argument `{other}` (the options are --port N, --secret KEYS, --help)"
+                "unexpected argument `{other}` (the options are --port N, --secret KEYS, \
+                 --worker URL, --help)"
             ),
         }
     }
     Ok(Command::Serve(Options {
         port: port.unwrap_or(DEFAULT_PORT),
         secret: secret.or_else(|| env_secret.filter(|s| !s.trim().is_empty())),
+        worker,
     }))
 }
 
@@ -130,6 +154,7 @@ mod tests {
         Command::Serve(Options {
             port,
             secret: secret.map(str::to_string),
+            worker: None,
         })
     }
 
@@ -160,6 +185,14 @@ mod tests {
             ok(&["--secret=whsec_a=="], None),
             serve(DEFAULT_PORT, Some("whsec_a=="))
         );
+        assert_eq!(
+            ok(&["--worker", "http://127.0.0.1:8787"], None),
+            Command::Serve(Options {
+                port: DEFAULT_PORT,
+                secret: None,
+                worker: Some("http://127.0.0.1:8787".into()),
+            })
+        );
         assert_eq!(ok(&["--port", "1", "--help"], None), Command::Help);
         assert_eq!(ok(&["-h"], None), Command::Help);
     }
@@ -187,6 +220,12 @@ mod tests {
             (&["--prot", "1"], "unknown option `--prot`"),
             (&["8788"], "unexpected argument `8788`"),
             (&["--help=yes"], "unknown option `--help`"),
+            (&["--worker"], "--worker needs a URL"),
+            (
+                &["--worker", "https://x.example"],
+                "--worker `https://x.example`",
+            ),
+            (&["--worker", "http://10.0.0.1:80"], "local Worker only"),
         ] {
             let err = parse_list(args, None).expect_err("invalid").to_string();
             assert!(err.contains(says), "{args:?}: {err}");
@@ -198,7 +237,8 @@ mod tests {
         let text = help("ferry-inbox");
         assert!(text.starts_with("ferry-inbox: "), "{text}");
         for needle in [
-            "Usage: ferry-inbox [--port N] [--secret KEYS]",
+            "Usage: ferry-inbox [--port N] [--secret KEYS] [--worker URL]",
+            "--worker URL",
             "--port N",
             "--secret KEYS",
             "WEBHOOK_SECRET",

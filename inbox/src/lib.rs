@@ -9,6 +9,12 @@
 //!   `webhook-id` to the same team) is answered 200 and counted, not listed twice.
 //! - `POST /slack/<channel>`: a Slack Block Kit message (unsigned, like Slack's own incoming
 //!   webhooks), shown as plain text under `Slack #<channel>`.
+//! - `POST /handoffs/<team>/<ticket>/reply`: the page's reply box (a form post, no script):
+//!   `agent` and `text`, checked by `ferry_shared::reply::ReplyRequest::validate`. With
+//!   `--worker` and a secret the inbox signs the `ReplyRequest` with its secret(s) (Standard
+//!   Webhooks, the destination's own key) and POSTs it to the Worker's
+//!   `/v1/replies?site=…&destination=…` ([`send_reply`]); the outcome is listed under the
+//!   handoff and the browser is sent back to the page (303).
 //! - `GET /`: the page. `GET /handoffs`: the received payloads as JSON. `GET /slack`: the Slack
 //!   messages as JSON. `GET /report`: the unanswered-questions report (`ferry_shared::report`)
 //!   over the handoffs received, per site, as JSON; the page shows it too.
@@ -18,10 +24,12 @@
 //!
 //! Modules: `routes` answers one request ([`handle`]: state, request and clock in, reply out; no
 //! IO); `page` draws the HTML ([`render_page`]); `terminal` prints a line per request; [`cli`]
-//! reads the command line of the binary and of `cargo xtask inbox`. This file holds the state,
-//! the reply type and the socket loop ([`listen`], [`serve_on`], [`serve`]).
+//! reads the command line of the binary and of `cargo xtask inbox`; `client` POSTs a reply to
+//! the Worker. This file holds the state, the reply type and the socket loop ([`listen`],
+//! [`serve_on`], [`serve`]).
 
 pub mod cli;
+mod client;
 mod page;
 mod routes;
 mod terminal;
@@ -41,6 +49,7 @@ use ferry_shared::wire::HandoffPayload;
 use serde_json::{Value, json};
 use tiny_http::{Header, Response, Server};
 
+pub use client::{Outcome, send_reply};
 pub use page::{escape_html, render_page};
 pub use routes::handle;
 
@@ -88,6 +97,67 @@ pub struct Entry {
     pub deliveries: u32,
     /// Unix epoch milliseconds of the first delivery.
     pub received_at: i64,
+    /// Replies sent from the page's reply box, oldest first.
+    pub replies: Vec<SentReply>,
+}
+
+/// A reply sent from the inbox page, and what the Worker said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentReply {
+    pub agent: String,
+    pub text: String,
+    pub at: i64,
+    pub outcome: Outcome,
+}
+
+/// Where the page's replies go: the Worker's Reply API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyTarget {
+    /// `http://127.0.0.1:<port>` (no trailing slash).
+    pub worker: String,
+    /// The site file's destination name per inbox team (`default` → `helpdesk` unless given).
+    pub destinations: Vec<(String, String)>,
+}
+
+impl ReplyTarget {
+    pub fn new(worker: &str) -> ReplyTarget {
+        ReplyTarget {
+            worker: worker.trim_end_matches('/').to_string(),
+            destinations: Vec::new(),
+        }
+    }
+
+    /// Names the site file's destination whose handoffs arrive at `team`.
+    pub fn with_destination(mut self, team: &str, destination: &str) -> ReplyTarget {
+        self.destinations.retain(|(t, _)| t != team);
+        self.destinations
+            .push((team.to_string(), destination.to_string()));
+        self
+    }
+
+    /// The destination of `team`: as given, else `helpdesk` for `default`, else the team's name.
+    pub fn destination(&self, team: &str) -> String {
+        match self.destinations.iter().find(|(t, _)| t == team) {
+            Some((_, d)) => d.clone(),
+            None if team == DEFAULT_TEAM => "helpdesk".into(),
+            None => team.to_string(),
+        }
+    }
+}
+
+/// A reply the IO layer is to sign and POST (made by [`handle`], performed by [`send_reply`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    /// Where the handoff is in [`State::handoffs`] (the outcome is recorded there).
+    pub index: usize,
+    /// The full URL: `<worker>/v1/replies?site=…&destination=…`.
+    pub url: String,
+    /// `webhook-id`: unique per reply sent from this inbox.
+    pub webhook_id: String,
+    /// The JSON body (a validated `ReplyRequest`).
+    pub body: Vec<u8>,
+    pub agent: String,
+    pub text: String,
 }
 
 /// One Slack message as the inbox keeps it.
@@ -118,6 +188,10 @@ pub struct State {
     pub rejections: Vec<Rejection>,
     /// Site files whose vocabularies the report's rule suggestions come from.
     sites: Vec<CompiledSite>,
+    /// Where the page's replies go; `None`: the reply box says replies are off.
+    pub reply_target: Option<ReplyTarget>,
+    /// Replies attempted, for unique `webhook-id`s.
+    pub replies_sent: u64,
 }
 
 /// The unanswered-questions report over one site's handoffs.
@@ -146,6 +220,38 @@ impl State {
     /// Whether deliveries must carry a valid signature.
     pub fn verifies(&self) -> bool {
         !self.secrets.is_empty()
+    }
+
+    /// Sends the page's replies to the Worker (see [`ReplyTarget`]).
+    pub fn set_reply_target(&mut self, target: ReplyTarget) {
+        self.reply_target = Some(target);
+    }
+
+    /// Why the reply box is off, or `None` when replies can be sent.
+    pub fn replies_off(&self) -> Option<&'static str> {
+        if self.reply_target.is_none() {
+            Some(
+                "start the inbox with --worker http://127.0.0.1:<port> to send replies to the Worker",
+            )
+        } else if self.secrets.is_empty() {
+            Some(
+                "replies are signed with the destination's secret: start the inbox with --secret whsec_…",
+            )
+        } else {
+            None
+        }
+    }
+
+    /// Records what the Worker said to `out`.
+    pub fn record(&mut self, out: &Outgoing, outcome: Outcome, now_ms: i64) {
+        if let Some(entry) = self.handoffs.get_mut(out.index) {
+            entry.replies.push(SentReply {
+                agent: out.agent.clone(),
+                text: out.text.clone(),
+                at: now_ms,
+                outcome,
+            });
+        }
     }
 
     /// A site file for the report's rule suggestions (replaces one with the same id).
@@ -230,6 +336,8 @@ pub struct Reply {
     /// Extra headers (the content type is separate).
     pub headers: Vec<(&'static str, String)>,
     pub event: Event,
+    /// A reply to POST to the Worker before answering (the IO layer signs and sends it).
+    pub outgoing: Option<Outgoing>,
 }
 
 impl Reply {
@@ -241,12 +349,13 @@ impl Reply {
             headers: vec![
                 (
                     "content-security-policy",
-                    "default-src 'none'; style-src 'unsafe-inline'".into(),
+                    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'".into(),
                 ),
                 ("x-content-type-options", "nosniff".into()),
                 ("cache-control", "no-store".into()),
             ],
             event: Event::Nothing,
+            outgoing: None,
         }
     }
 
@@ -274,9 +383,17 @@ pub fn listen(port: u16) -> Result<Server> {
 }
 
 /// `ferry-inbox` and `cargo xtask inbox`: listens, says whether it verifies signatures, and
-/// serves until the process ends. `secret`: one or more `whsec_…` separated by spaces.
-pub fn serve(port: u16, secret: Option<String>) -> Result<()> {
-    let state = State::new(secret.as_deref())?;
+/// serves until the process ends. `secret`: one or more `whsec_…` separated by spaces;
+/// `worker`: the Worker's URL the page's replies go to (`None`: the reply box says replies
+/// are off); team `default` replies as destination `helpdesk`, another team as its own name.
+pub fn serve(port: u16, secret: Option<String>, worker: Option<String>) -> Result<()> {
+    let mut state = State::new(secret.as_deref())?;
+    if let Some(url) = worker {
+        client::parse_worker_url(&url).map_err(|e| anyhow::anyhow!("--worker {e}"))?;
+        let target = ReplyTarget::new(&url);
+        println!("replies from the page go to {}/v1/replies", target.worker);
+        state.set_reply_target(target);
+    }
     let server = listen(port)?;
     // The port bound (`port` 0 picks a free one).
     let port = server
@@ -326,10 +443,22 @@ pub fn serve_on(server: &Server, state: &Mutex<State>, print: bool) {
         let reply = match read {
             Err(e) => Reply::error(400, "bad_request", &format!("could not read the body: {e}")),
             Ok(_) => {
-                let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
-                let reply = handle(&mut state, &method, &url, &headers, &body, now_ms());
-                if print {
-                    terminal::log(&state, &method, &url, &reply.event);
+                let (mut reply, secrets) = {
+                    let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+                    let reply = handle(&mut state, &method, &url, &headers, &body, now_ms());
+                    if print {
+                        terminal::log(&state, &method, &url, &reply.event);
+                    }
+                    (reply, state.secrets.clone())
+                };
+                // The POST to the Worker runs without the lock held.
+                if let Some(out) = reply.outgoing.take() {
+                    let outcome = send_reply(&out, &secrets, now_ms());
+                    if print {
+                        println!("reply to {}: {}", out.url, outcome.describe());
+                    }
+                    let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+                    state.record(&out, outcome, now_ms());
                 }
                 reply
             }

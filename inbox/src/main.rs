@@ -14,7 +14,7 @@ fn main() -> ExitCode {
             print!("{}", cli::help(PROGRAM));
             ExitCode::SUCCESS
         }
-        Ok(Command::Serve(opts)) => match ferry_inbox::serve(opts.port, opts.secret) {
+        Ok(Command::Serve(opts)) => match ferry_inbox::serve(opts.port, opts.secret, opts.worker) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("{PROGRAM}: error: {e:#}");
@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         },
         Err(e) => {
             eprintln!(
-                "{PROGRAM}: error: {e:#}\n\nUsage: {PROGRAM} [--port N] [--secret KEYS] \
+                "{PROGRAM}: error: {e:#}\n\nUsage: {PROGRAM} [--port N] [--secret KEYS] [--worker URL] \
                  (`{PROGRAM} --help` says more)"
             );
             ExitCode::from(2)

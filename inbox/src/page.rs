@@ -1,9 +1,12 @@
 //! The inbox page: handoffs urgent first, then each Slack channel, then the latest rejected
 //! deliveries. Every received string goes through [`escape_html`]; the page has no script and
-//! a strict CSP (see `Reply::new`).
+//! a strict CSP (see `Reply::new`). Each handoff has a reply box: a plain form post to
+//! `/handoffs/<team>/<ticket>/reply` (CSP `form-action 'self'`), with the replies sent so far
+//! and what the Worker said to each.
 
 use ferry_shared::hours::format_local;
 use ferry_shared::lang::LangCode;
+use ferry_shared::reply::{MAX_AGENT_NAME_CHARS, MAX_REPLY_CHARS};
 use ferry_shared::report::{Share, Suggestion};
 use ferry_shared::wire::AwayReason;
 use serde_json::Value;
@@ -69,6 +72,12 @@ pub(crate) fn iso_utc(ms: i64) -> String {
     )
 }
 
+/// The `id` of a handoff's `<article>` (team and ticket are `[a-z0-9-]` and `[A-Za-z0-9_-]`
+/// when they come from a route; escaped anyway where used).
+pub(crate) fn handoff_anchor(team: &str, ticket: &str) -> String {
+    format!("h-{team}-{ticket}")
+}
+
 /// `format_local` in UTC (shop-agnostic) followed by the ISO instant.
 pub(crate) fn when(ms: i64, now_ms: i64) -> String {
     let local = format_local(ms, now_ms, None, LangCode::En);
@@ -110,7 +119,11 @@ ol,ul{margin:.3rem 0;padding-left:1.3rem}li{white-space:pre-wrap;overflow-wrap:a
 .empty{color:#5b6475}\
 table{border-collapse:collapse;width:100%;background:#fff;margin:.4rem 0;box-shadow:0 1px 2px #0002}\
 th,td{text-align:left;vertical-align:top;padding:.35rem .6rem;border-bottom:1px solid #e3e6eb}\
-th{color:#5b6475;font-weight:600}td ul{margin:0}code{overflow-wrap:anywhere}";
+th{color:#5b6475;font-weight:600}td ul{margin:0}code{overflow-wrap:anywhere}\
+form.reply{display:grid;gap:.25rem;margin:.5rem 0 .2rem;max-width:40rem}\
+form.reply textarea,form.reply input{font:inherit;padding:.3rem}\
+form.reply button{justify-self:start;font:inherit;padding:.25rem .9rem}\
+label{color:#5b6475;font-size:.9rem}";
 
 /// The inbox page: handoffs urgent first (newest first within a level), then each Slack
 /// channel. Every received string goes through [`escape_html`].
@@ -135,13 +148,20 @@ pub fn render_page(state: &State, now_ms: i64) -> String {
     } else {
         "no secret: accepts unsigned deliveries"
     };
+    let replies_off = state.replies_off();
+    // A reload would wipe a half-written reply: with the reply box on and a handoff to answer,
+    // the page reloads only when asked (the header's link).
+    let (refresh, reload) = if replies_off.is_none() && !order.is_empty() {
+        ("", " · <a href=\"/\">reload</a>")
+    } else {
+        ("<meta http-equiv=\"refresh\" content=\"5\">", "")
+    };
     let mut html = format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta http-equiv=\"refresh\" content=\"5\">\
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">{refresh}\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <title>Ferry inbox ({})</title><style>{STYLE}</style></head><body>\n\
          <header><h1>Ferry inbox</h1><p>{} · {} · <span class=\"{}\">rejected: {}</span> · {mode} \
-         · as of {}</p></header>\n<main>\n<h2>Handoffs</h2>\n",
+         · as of {}{reload}</p></header>\n<main>\n<h2>Handoffs</h2>\n",
         state.handoffs.len(),
         plural(state.handoffs.len(), "handoff", "handoffs"),
         plural(state.slack.len(), "Slack message", "Slack messages"),
@@ -153,7 +173,7 @@ pub fn render_page(state: &State, now_ms: i64) -> String {
         html.push_str("<p class=\"empty\">No handoffs yet.</p>\n");
     }
     for index in order {
-        render_handoff(&mut html, &state.handoffs[index], now_ms);
+        render_handoff(&mut html, &state.handoffs[index], now_ms, replies_off);
     }
     for report in state.reports() {
         render_report(&mut html, &report);
@@ -180,13 +200,14 @@ pub fn render_page(state: &State, now_ms: i64) -> String {
     html
 }
 
-fn render_handoff(html: &mut String, entry: &Entry, now_ms: i64) {
+fn render_handoff(html: &mut String, entry: &Entry, now_ms: i64, replies_off: Option<&str>) {
     let p = &entry.payload;
     let e = escape_html;
     let level = p.urgency.level.as_str();
     html.push_str(&format!(
-        "<article class=\"{level}\">\n<h3><span class=\"level\">{level}</span> {} \
+        "<article class=\"{level}\" id=\"{}\">\n<h3><span class=\"level\">{level}</span> {} \
          <span class=\"team\">· team {}</span></h3>\n",
+        e(&handoff_anchor(&entry.team, &p.ticket)),
         e(&p.ticket),
         e(&entry.team),
     ));
@@ -291,7 +312,54 @@ fn render_handoff(html: &mut String, entry: &Entry, now_ms: i64) {
         }
         html.push_str("</ol>\n");
     }
+    render_reply_box(html, entry, replies_off);
     html.push_str("</article>\n");
+}
+
+/// The replies sent to a handoff and the form for the next one (or why replies are off).
+fn render_reply_box(html: &mut String, entry: &Entry, replies_off: Option<&str>) {
+    let e = escape_html;
+    let ticket = &entry.payload.ticket;
+    if !entry.replies.is_empty() {
+        html.push_str("<div class=\"muted\">Replies</div>\n<ul class=\"replies\">\n");
+        for r in &entry.replies {
+            let class = match r.outcome {
+                crate::Outcome::Sent { .. } => "verified",
+                _ => "bad",
+            };
+            html.push_str(&format!(
+                "<li dir=\"auto\"><b>{}:</b> {} <span class=\"muted\">({})</span> \
+                 <span class=\"{class}\">{}</span></li>\n",
+                e(&r.agent),
+                e(&r.text),
+                iso_utc(r.at),
+                e(&r.outcome.describe()),
+            ));
+        }
+        html.push_str("</ul>\n");
+    }
+    if let Some(why) = replies_off {
+        html.push_str(&format!(
+            "<p class=\"muted reply-off\">Reply box off: {}</p>\n",
+            e(why)
+        ));
+        return;
+    }
+    let id = e(&handoff_anchor(&entry.team, ticket));
+    html.push_str(&format!(
+        "<form class=\"reply\" method=\"post\" action=\"/handoffs/{}/{}/reply\" \
+         accept-charset=\"utf-8\">\n\
+         <label for=\"{id}-text\">Reply to {}</label>\n\
+         <textarea id=\"{id}-text\" name=\"text\" rows=\"3\" required maxlength=\"{MAX_REPLY_CHARS}\" \
+         dir=\"auto\"></textarea>\n\
+         <label for=\"{id}-agent\">Your name (the shopper sees it)</label>\n\
+         <input id=\"{id}-agent\" name=\"agent\" required maxlength=\"{MAX_AGENT_NAME_CHARS}\" \
+         autocomplete=\"name\">\n\
+         <button type=\"submit\">Send reply</button>\n</form>\n",
+        e(&entry.team),
+        e(ticket),
+        e(ticket),
+    ));
 }
 
 /// `name count` pairs, most first: `other 4 · safety 1`.

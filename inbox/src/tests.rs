@@ -355,7 +355,12 @@ fn redeliveries_are_listed_once() {
     assert_eq!(again.event, Event::Redelivery(0));
 
     let html = page(&mut state);
-    assert_eq!(html.matches("FRY-TWICE").count(), 1, "{html}");
+    assert_eq!(
+        html.matches("<h3><span class=\"level\">normal</span> FRY-TWICE")
+            .count(),
+        1,
+        "{html}"
+    );
     assert!(article(&html, "FRY-TWICE").contains("delivered 2 times"));
     let list = handle(&mut state, "GET", "/handoffs", &[], &[], NOW);
     let list: Vec<Value> = serde_json::from_str(&list.body).expect("list");
@@ -486,7 +491,7 @@ fn routes_limits_and_headers() {
     };
     assert_eq!(
         header(&page, "content-security-policy").as_deref(),
-        Some("default-src 'none'; style-src 'unsafe-inline'")
+        Some("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
     );
     assert_eq!(
         header(&page, "x-content-type-options").as_deref(),
@@ -739,5 +744,394 @@ en = "A person will reply."
     assert!(
         !report_section(&html).contains("the site file is not loaded"),
         "{html}"
+    );
+}
+
+// ---- The reply box -------------------------------------------------------------------------
+
+use ferry_shared::reply::{MAX_REPLY_CHARS, ReplyRequest};
+
+/// A state that verifies with `SECRET` and sends replies to `worker`, with `p` received by `team`.
+fn replying(worker: &str, team_path: &str, p: &HandoffPayload) -> State {
+    let mut state = State::new(Some(SECRET)).expect("secret");
+    state.set_reply_target(ReplyTarget::new(worker).with_destination("ru", "team-ru"));
+    assert_eq!(post_signed(&mut state, team_path, p).status, 200);
+    state
+}
+
+fn form(pairs: &[(&str, &str)]) -> Vec<u8> {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b' ' => "+".to_string(),
+                b if b.is_ascii_alphanumeric() => (b as char).to_string(),
+                b => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+        .into_bytes()
+}
+
+fn form_headers() -> Headers {
+    vec![
+        (
+            "content-type".into(),
+            "application/x-www-form-urlencoded".into(),
+        ),
+        ("host".into(), "127.0.0.1:8788".into()),
+        ("origin".into(), "http://127.0.0.1:8788".into()),
+    ]
+}
+
+#[test]
+fn each_handoff_has_an_escaped_reply_form() {
+    let hostile = payload(IMG, Urgency::High, NOW);
+    let mut state = replying("http://127.0.0.1:9", "/handoffs/sales", &hostile);
+    post_signed(
+        &mut state,
+        "/handoffs",
+        &payload("FRY-PLAIN", Urgency::Low, NOW),
+    );
+    let html = page(&mut state);
+    assert_eq!(html.matches("<form class=\"reply\"").count(), 2, "{html}");
+    assert!(!html.contains(IMG), "the ticket is escaped everywhere");
+    let escaped = escape_html(IMG);
+    assert!(
+        html.contains(&format!("action=\"/handoffs/sales/{escaped}/reply\"")),
+        "{html}"
+    );
+    let card = article(&html, "FRY-PLAIN");
+    for needle in [
+        "id=\"h-default-FRY-PLAIN\"",
+        "method=\"post\" action=\"/handoffs/default/FRY-PLAIN/reply\"",
+        "<label for=\"h-default-FRY-PLAIN-text\">",
+        "<textarea id=\"h-default-FRY-PLAIN-text\" name=\"text\"",
+        &format!("maxlength=\"{MAX_REPLY_CHARS}\""),
+        "<label for=\"h-default-FRY-PLAIN-agent\">",
+        "<input id=\"h-default-FRY-PLAIN-agent\" name=\"agent\"",
+        "<button type=\"submit\">Send reply</button>",
+    ] {
+        assert!(card.contains(needle), "{needle}: {card}");
+    }
+    // A reload would lose a half-written reply: no auto-refresh, a link instead.
+    assert!(!html.contains("http-equiv=\"refresh\""));
+    assert!(html.contains("<a href=\"/\">reload</a>"));
+
+    // Without --worker, or without a secret, the box says why replies are off.
+    let mut off = State::new(Some(SECRET)).expect("secret");
+    post_signed(
+        &mut off,
+        "/handoffs",
+        &payload("FRY-OFF", Urgency::Low, NOW),
+    );
+    let html = page(&mut off);
+    assert!(!html.contains("<form"), "{html}");
+    assert!(article(&html, "FRY-OFF").contains("Reply box off: start the inbox with --worker"));
+    assert!(html.contains("http-equiv=\"refresh\""));
+    let mut unsigned = State::new(None).expect("no secret");
+    unsigned.set_reply_target(ReplyTarget::new("http://127.0.0.1:9"));
+    let p = payload("FRY-UNSIGNED", Urgency::Low, NOW);
+    let b = body(&p);
+    assert_eq!(
+        handle(&mut unsigned, "POST", "/handoffs", &[], &b, NOW).status,
+        200
+    );
+    assert!(
+        page(&mut unsigned)
+            .contains("Reply box off: replies are signed with the destination&#39;s secret")
+    );
+}
+
+#[test]
+fn the_reply_route_checks_before_anything_is_sent() {
+    let p = payload("FRY-ASK1", Urgency::Normal, NOW);
+    let mut state = replying("http://127.0.0.1:9", "/handoffs/ru", &p);
+    let long = "a".repeat(MAX_REPLY_CHARS + 1);
+    let path = "/handoffs/ru/FRY-ASK1/reply";
+    let cases: Vec<(&str, Vec<u8>, Headers, u16, &str)> = vec![
+        (
+            "/handoffs/ru/FRY-NOPE/reply",
+            form(&[("agent", "Ana"), ("text", "hi")]),
+            form_headers(),
+            404,
+            "no handoff with ticket FRY-NOPE was received for team ru",
+        ),
+        (
+            "/handoffs/sales/FRY-ASK1/reply",
+            form(&[("agent", "Ana"), ("text", "hi")]),
+            form_headers(),
+            404,
+            "for team sales",
+        ),
+        (
+            path,
+            form(&[("agent", "Ana"), ("text", "  \n ")]),
+            form_headers(),
+            400,
+            "text: must not be empty",
+        ),
+        (
+            path,
+            form(&[("agent", "Ana")]),
+            form_headers(),
+            400,
+            "text: must not be empty",
+        ),
+        (
+            path,
+            form(&[("agent", "Ana"), ("text", &long)]),
+            form_headers(),
+            400,
+            "text: 4001 characters; at most 4000 are accepted",
+        ),
+        (
+            path,
+            form(&[("text", "hi")]),
+            form_headers(),
+            400,
+            "agent name: must not be empty",
+        ),
+        (
+            path,
+            form(&[("agent", "<b>Ana</b>"), ("text", "hi")]),
+            form_headers(),
+            400,
+            "agent name: may not contain [ ] * &lt; or &gt;",
+        ),
+        (
+            path,
+            form(&[("agent", "Ana"), ("text", "hi")]),
+            vec![
+                ("host".into(), "127.0.0.1:8788".into()),
+                ("origin".into(), "https://evil.example".into()),
+            ],
+            403,
+            "cross-site request refused",
+        ),
+        (
+            path,
+            form(&[("agent", "Ana"), ("text", "hi")]),
+            vec![("sec-fetch-site".into(), "cross-site".into())],
+            403,
+            "cross-site request refused",
+        ),
+    ];
+    for (path, body, headers, status, says) in cases {
+        let reply = handle(&mut state, "POST", path, &headers, &body, NOW);
+        assert_eq!(reply.status, status, "{path}: {}", reply.body);
+        assert!(reply.body.contains(says), "{says}: {}", reply.body);
+        assert!(reply.outgoing.is_none(), "{says}");
+        assert_eq!(reply.content_type, HTML);
+    }
+    assert_eq!(state.replies_sent, 0);
+    let get = handle(&mut state, "GET", path, &[], &[], NOW);
+    assert_eq!(get.status, 405);
+
+    // Replies off: refused with the reason.
+    let mut off = State::new(Some(SECRET)).expect("secret");
+    post_signed(&mut off, "/handoffs", &p);
+    let reply = handle(
+        &mut off,
+        "POST",
+        "/handoffs/default/FRY-ASK1/reply",
+        &form_headers(),
+        &form(&[("agent", "Ana"), ("text", "hi")]),
+        NOW,
+    );
+    assert_eq!(reply.status, 409);
+    assert!(
+        reply
+            .body
+            .contains("replies are off: start the inbox with --worker")
+    );
+
+    // A good one: an instruction for the IO layer, and the browser goes back to the handoff.
+    let text = "Olá Ana! 1. Desligue o carregador\r\n2. Nós trocamos — 100% grátis & já";
+    let reply = handle(
+        &mut state,
+        "POST",
+        path,
+        &form_headers(),
+        &form(&[("agent", "Kestrel support"), ("text", text)]),
+        NOW,
+    );
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    assert!(
+        reply
+            .headers
+            .contains(&("location", "/#h-ru-FRY-ASK1".into()))
+    );
+    let out = reply.outgoing.expect("an outgoing reply");
+    assert_eq!(
+        out.url,
+        "http://127.0.0.1:9/v1/replies?site=demo&destination=team-ru"
+    );
+    let sent: ReplyRequest = serde_json::from_slice(&out.body).expect("a ReplyRequest");
+    assert_eq!(
+        (
+            sent.ticket.as_str(),
+            sent.text.as_str(),
+            sent.agent.name.as_str()
+        ),
+        ("FRY-ASK1", text, "Kestrel support")
+    );
+    assert_eq!(out.index, 0);
+    assert_ne!(out.webhook_id, "");
+}
+
+/// What the fake Worker saw: URL, headers, body.
+type Seen = (String, Headers, Vec<u8>);
+
+/// A stand-in for the Worker on 127.0.0.1: records each request (URL, headers, body) and
+/// answers them in turn with `answers` (status, JSON).
+fn fake_worker(answers: Vec<(u16, String)>) -> (u16, std::thread::JoinHandle<Vec<Seen>>) {
+    let server = Server::http("127.0.0.1:0").expect("listen");
+    let port = server.server_addr().to_ip().map(|a| a.port()).expect("ip");
+    let thread = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for (status, json) in answers {
+            let mut request = server.recv().expect("a request");
+            let headers: Headers = request
+                .headers()
+                .iter()
+                .map(|h| {
+                    (
+                        h.field.as_str().as_str().to_ascii_lowercase(),
+                        h.value.as_str().to_string(),
+                    )
+                })
+                .collect();
+            let mut body = Vec::new();
+            request.as_reader().read_to_end(&mut body).expect("body");
+            seen.push((request.url().to_string(), headers, body));
+            let response = Response::from_string(json).with_status_code(status);
+            request.respond(response).expect("respond");
+        }
+        seen
+    });
+    (port, thread)
+}
+
+#[test]
+fn a_reply_is_signed_and_posted_to_the_worker() {
+    let (worker_port, worker) = fake_worker(vec![
+        (
+            200,
+            r#"{"v":1,"id":42,"ticket":"FRY-LIVE1","duplicate":false}"#.into(),
+        ),
+        (
+            404,
+            r#"{"error":{"code":"not_found","message":"ticket FRY-LIVE1 (no handoff with it was sent to destination `helpdesk`)"}}"#.into(),
+        ),
+    ]);
+    let server = Arc::new(Server::http("127.0.0.1:0").expect("listen"));
+    let port = server.server_addr().to_ip().map(|a| a.port()).expect("ip");
+    let now = now_ms();
+    let p = payload("FRY-LIVE1", Urgency::Urgent, now);
+    let mut state = State::new(Some(SECRET)).expect("secret");
+    state.set_reply_target(ReplyTarget::new(&format!(
+        "http://127.0.0.1:{worker_port}/"
+    )));
+    assert_eq!(post_signed(&mut state, "/handoffs", &p).status, 200);
+    let state = Arc::new(Mutex::new(state));
+    let thread = {
+        let (server, state) = (Arc::clone(&server), Arc::clone(&state));
+        std::thread::spawn(move || serve_on(&server, &state, false))
+    };
+
+    let text = "Olá! Desligue o carregador já.\nTrocamos grátis: 100% & <sem custo>";
+    let send = |text: &str| {
+        let body = form(&[("text", text), ("agent", "Ana")]);
+        let mut request = format!(
+            "POST /handoffs/default/FRY-LIVE1/reply HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\
+             Origin: http://127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        request.extend_from_slice(&body);
+        exchange(port, &request)
+    };
+    let answer = send(text);
+    assert!(answer.starts_with("HTTP/1.1 303"), "{answer}");
+    assert!(
+        answer
+            .to_ascii_lowercase()
+            .contains("location: /#h-default-fry-live1"),
+        "{answer}"
+    );
+    let answer = send("second");
+    assert!(answer.starts_with("HTTP/1.1 303"), "{answer}");
+
+    let seen = worker.join().expect("the fake Worker ends");
+    assert_eq!(seen.len(), 2);
+    let (url, headers, body) = &seen[0];
+    assert_eq!(url, "/v1/replies?site=demo&destination=helpdesk");
+    let get = |name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(get("content-type"), Some(JSON));
+    let secrets = Secret::parse_list(SECRET).expect("secret");
+    assert_eq!(
+        webhook::verify(&secrets, get, body, now_ms() / 1000),
+        Ok(()),
+        "signed with the destination's secret"
+    );
+    let other = Secret::parse_list(OTHER_SECRET).expect("secret");
+    assert!(webhook::verify(&other, get, body, now_ms() / 1000).is_err());
+    let sent: ReplyRequest = serde_json::from_slice(body).expect("a ReplyRequest");
+    assert_eq!(sent.ticket, "FRY-LIVE1");
+    assert_eq!(sent.text, text);
+    assert_eq!(sent.agent.name, "Ana");
+    assert_eq!(sent.validate(), Ok(()));
+    assert_ne!(
+        get(webhook::HEADER_ID),
+        seen[1]
+            .1
+            .iter()
+            .find(|(n, _)| n == webhook::HEADER_ID)
+            .map(|(_, v)| v.as_str()),
+        "one webhook-id per reply"
+    );
+
+    let html = exchange(
+        port,
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    );
+    let card = article(&html, "FRY-LIVE1");
+    assert!(card.contains(&escape_html(text)), "{card}");
+    assert!(card.contains("sent: stored as message 42"), "{card}");
+    assert!(
+        card.contains("refused by the Worker (404): ticket FRY-LIVE1 (no handoff with it was sent to destination `helpdesk`)"),
+        "{card}"
+    );
+    server.unblock();
+    thread.join().expect("the server thread ends");
+
+    // A Worker that is not there: the outcome says so.
+    let gone = {
+        let s = Server::http("127.0.0.1:0").expect("listen");
+        s.server_addr().to_ip().map(|a| a.port()).expect("ip")
+    };
+    let out = Outgoing {
+        index: 0,
+        url: format!("http://127.0.0.1:{gone}/v1/replies?site=demo&destination=helpdesk"),
+        webhook_id: "x".into(),
+        body: b"{}".to_vec(),
+        agent: "Ana".into(),
+        text: "hi".into(),
+    };
+    let outcome = send_reply(&out, &secrets, now_ms());
+    assert!(
+        matches!(&outcome, Outcome::Failed(why) if why.contains(&format!("Worker at 127.0.0.1:{gone}"))),
+        "{outcome:?}"
     );
 }

@@ -41,6 +41,14 @@ pub fn run(opts: &Options) -> Result<()> {
     for site in inbox::load_sites(&crate::util::root().join("edge/sites"))? {
         inbox_state.add_site(site);
     }
+    // The page's reply boxes answer through the Worker's Reply API, signed with the same
+    // secret; each inbox team is the demo site's destination that delivers to it (below).
+    inbox_state.set_reply_target(
+        inbox::ReplyTarget::new(&format!("http://127.0.0.1:{}", opts.port))
+            .with_destination("default", "helpdesk")
+            .with_destination("sales", "sales")
+            .with_destination("ru", "team-ru"),
+    );
     let inbox_server = inbox::listen(inbox_port)?;
     std::thread::spawn(move || {
         inbox::serve_on(&inbox_server, &Mutex::new(inbox_state), true);
@@ -94,7 +102,8 @@ pub fn run(opts: &Options) -> Result<()> {
         "  chat API     POST {base}/v1/chat   ·   GET {base}/v1/config?site=demo   ·   GET {base}/healthz"
     );
     println!(
-        "  inbox        http://127.0.0.1:{inbox_port}/ (verifies signatures; handoffs also print here)\n"
+        "  inbox        http://127.0.0.1:{inbox_port}/ (verifies signatures; handoffs also print here;\n               \
+         each handoff has a reply box: the reply goes to POST {base}/v1/replies and the chat)\n"
     );
 
     loop {

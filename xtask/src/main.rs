@@ -103,7 +103,7 @@ fn dispatch(args: &[String]) -> anyhow::Result<()> {
                 print!("{}", inbox_cli::help("cargo xtask inbox"));
                 Ok(())
             }
-            InboxCommand::Serve(opts) => ferry_inbox::serve(opts.port, opts.secret),
+            InboxCommand::Serve(opts) => ferry_inbox::serve(opts.port, opts.secret, opts.worker),
         },
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
