@@ -48,7 +48,7 @@ Options:
   -h, --help      print this help
 
 Routes:
-  GET  /                    the page (reloads every 5 s)
+  GET  /                    the page (reloads every 5 s unless reply boxes are on)
   POST /handoffs            a signed handoff payload (docs/handoff-payload.v1.schema.json)
   POST /handoffs/<team>     the same, for a team's destination (e.g. /handoffs/sales)
   POST /handoffs/<team>/<ticket>/reply   the page's reply box (form: agent, text)
