@@ -20,62 +20,9 @@ use ferry_shared::wire::{
     Answer, Away, AwayReason, ChatResponse, Colors, ContactResponse, ConversationContext,
     ErrorCode, Handoff, Link, Reply, SiteStatus, Urgency, WidgetConfig,
 };
-use wasm_bindgen::{JsCast, JsValue};
 
+use crate::json::Json;
 use crate::model::{Delivery, Entry};
-
-/// A parsed JSON value.
-pub trait Json: Sized {
-    /// The member `key` of an object; `None` when missing or `null`.
-    fn get(&self, key: &str) -> Option<Self>;
-    fn string(&self) -> Option<String>;
-    fn number(&self) -> Option<f64>;
-    fn boolean(&self) -> Option<bool>;
-    /// The elements of an array.
-    fn items(&self) -> Option<Vec<Self>>;
-    /// The members of an object, in any order.
-    fn members(&self) -> Option<Vec<(String, Self)>>;
-}
-
-impl Json for JsValue {
-    fn get(&self, key: &str) -> Option<JsValue> {
-        if !self.is_object() {
-            return None;
-        }
-        let value = js_sys::Reflect::get(self, &JsValue::from_str(key)).ok()?;
-        (!value.is_undefined() && !value.is_null()).then_some(value)
-    }
-
-    fn string(&self) -> Option<String> {
-        self.as_string()
-    }
-
-    fn number(&self) -> Option<f64> {
-        self.as_f64()
-    }
-
-    fn boolean(&self) -> Option<bool> {
-        self.as_bool()
-    }
-
-    fn items(&self) -> Option<Vec<JsValue>> {
-        js_sys::Array::is_array(self).then(|| js_sys::Array::from(self).iter().collect())
-    }
-
-    fn members(&self) -> Option<Vec<(String, JsValue)>> {
-        if !self.is_object() || js_sys::Array::is_array(self) {
-            return None;
-        }
-        let object: &js_sys::Object = self.unchecked_ref();
-        js_sys::Object::entries(object)
-            .iter()
-            .map(|pair| {
-                let pair = js_sys::Array::from(&pair);
-                Some((pair.get(0).as_string()?, pair.get(1)))
-            })
-            .collect()
-    }
-}
 
 fn text<J: Json>(json: &J, key: &str) -> Option<String> {
     json.get(key)?.string()
@@ -275,34 +222,6 @@ fn entry<J: Json>(json: &J) -> Option<Entry> {
         },
         _ => return None,
     })
-}
-
-/// Natively (tests, tools) the parsed value is serde_json's.
-#[cfg(not(target_arch = "wasm32"))]
-impl Json for serde_json::Value {
-    fn get(&self, key: &str) -> Option<serde_json::Value> {
-        self.as_object()?.get(key).filter(|v| !v.is_null()).cloned()
-    }
-    fn string(&self) -> Option<String> {
-        self.as_str().map(str::to_string)
-    }
-    fn number(&self) -> Option<f64> {
-        self.as_f64()
-    }
-    fn boolean(&self) -> Option<bool> {
-        self.as_bool()
-    }
-    fn items(&self) -> Option<Vec<serde_json::Value>> {
-        self.as_array().cloned()
-    }
-    fn members(&self) -> Option<Vec<(String, serde_json::Value)>> {
-        Some(
-            self.as_object()?
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        )
-    }
 }
 
 #[cfg(test)]

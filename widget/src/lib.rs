@@ -35,6 +35,7 @@ pub mod browser;
 pub mod decode;
 pub mod encode;
 pub mod i18n;
+pub mod json;
 pub mod model;
 pub mod net;
 pub mod rich;

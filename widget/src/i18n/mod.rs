@@ -16,7 +16,7 @@ use std::rc::Rc;
 
 use ferry_shared::language::LangCode;
 
-use crate::decode::Json;
+use crate::json::Json;
 
 /// The languages with a table, each a file `widget/i18n/<code>.json`.
 pub const CODES: [&str; 13] = [
