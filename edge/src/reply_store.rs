@@ -3,20 +3,10 @@
 //! with the same id, which is safe.
 
 use ferry_shared::reply::{AgentMessage, Seen, judge};
-use worker::{D1Database, Env};
+use worker::Env;
 
 use crate::error::ApiError;
-
-fn db(env: &Env) -> Result<D1Database, ApiError> {
-    env.d1("DB").map_err(unavailable)
-}
-
-fn unavailable(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Unavailable {
-        what: "storage",
-        detail: e.to_string(),
-    }
-}
+use crate::store::{db, unavailable};
 
 /// The handoff a reply answers.
 #[derive(Debug, Clone, serde::Deserialize)]

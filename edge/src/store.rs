@@ -10,11 +10,11 @@ use worker::{D1Database, Env};
 use crate::error::ApiError;
 use crate::trips::Trips;
 
-fn db(env: &Env) -> Result<D1Database, ApiError> {
+pub(crate) fn db(env: &Env) -> Result<D1Database, ApiError> {
     env.d1("DB").map_err(unavailable)
 }
 
-fn unavailable(e: impl std::fmt::Display) -> ApiError {
+pub(crate) fn unavailable(e: impl std::fmt::Display) -> ApiError {
     ApiError::Unavailable {
         what: "storage",
         detail: e.to_string(),

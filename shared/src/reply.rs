@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::markup;
 use crate::mask::mask_cards;
-use crate::wire::{InputError, InputErrorKind, MAX_ID_LEN, WIRE_VERSION};
+use crate::wire::{InputError, InputErrorKind, WIRE_VERSION, check_id, invalid};
 
 /// Longest reply text, in characters (helpdesk answers run longer than shopper messages).
 pub const MAX_REPLY_CHARS: usize = 4_000;
@@ -272,33 +272,6 @@ pub fn messages_query(
             .ok_or_else(|| invalid("after", "must be 0 or a message id".into()))?,
     };
     Ok((conversation.to_string(), after))
-}
-
-fn invalid(field: &'static str, message: String) -> InputError {
-    InputError {
-        field,
-        kind: InputErrorKind::Invalid,
-        message,
-    }
-}
-
-fn check_id(field: &'static str, id: &str) -> Result<(), InputError> {
-    if id.is_empty() || id.len() > MAX_ID_LEN {
-        return Err(invalid(
-            field,
-            format!("must be 1 to {MAX_ID_LEN} characters"),
-        ));
-    }
-    if !id
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(invalid(
-            field,
-            "may contain only ASCII letters, digits, `-` and `_`".into(),
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -702,7 +702,8 @@ impl ContactRequest {
     }
 }
 
-fn invalid(field: &'static str, message: String) -> InputError {
+/// A field's value is not acceptable (also the Reply API's, `reply.rs`).
+pub(crate) fn invalid(field: &'static str, message: String) -> InputError {
     InputError {
         field,
         kind: InputErrorKind::Invalid,
@@ -722,7 +723,9 @@ fn check_common(v: u16, site: &str, conversation_id: &str) -> Result<(), InputEr
     check_id("conversation_id", conversation_id)
 }
 
-fn check_id(field: &'static str, id: &str) -> Result<(), InputError> {
+/// An id (site, conversation, message, ticket): 1 to [`MAX_ID_LEN`] ASCII letters, digits,
+/// `-` and `_`.
+pub(crate) fn check_id(field: &'static str, id: &str) -> Result<(), InputError> {
     if id.is_empty() || id.len() > MAX_ID_LEN {
         return Err(invalid(
             field,

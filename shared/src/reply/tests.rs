@@ -1,6 +1,7 @@
 //! The Reply API's rules as tables: validation, sanitising, the replay judgement, the ETag.
 
 use super::*;
+use crate::wire::MAX_ID_LEN;
 
 fn request(text: &str, agent: &str) -> ReplyRequest {
     ReplyRequest {
